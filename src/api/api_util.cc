@@ -1,0 +1,98 @@
+#include "api/api_util.h"
+
+namespace bulwark::api {
+
+Result<access::Principal> Authenticate(ApiContext& ctx, const http::HttpRequest& req) {
+  std::string_view key;
+  if (auto h = req.Header("Authorization")) {
+    key = *h;
+    if (key.size() > 7 && (key.substr(0, 7) == "Bearer " || key.substr(0, 7) == "bearer ")) key.remove_prefix(7);
+  } else if (auto x = req.Header("X-MISP-AUTH")) {
+    key = *x;
+  }
+  while (!key.empty() && (key.back() == ' ' || key.back() == '\t')) key.remove_suffix(1);
+  while (!key.empty() && (key.front() == ' ' || key.front() == '\t')) key.remove_prefix(1);
+  if (key.empty()) {
+    return MakeError(ErrorCode::kUnauthenticated,
+                     "no API key: send your 40-character key in the Authorization header", "Authorization");
+  }
+  auto p = ctx.hub.Authenticate(key);
+  if (!p.ok()) {
+    auto e = std::move(p).error();
+    e.field = "Authorization";
+    return e;
+  }
+  return p;
+}
+
+Result<json::value> ParseJsonBody(const ApiContext& ctx, const http::HttpRequest& req) {
+  if (auto ct = req.Header("Content-Type")) {
+    std::string lower(*ct);
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const bool json_like = lower.find("json") != std::string::npos;
+    const bool form_like = lower.find("x-www-form-urlencoded") != std::string::npos;  // curl's default; MISP accepts JSON in it
+    if (!json_like && !form_like && !lower.empty()) {
+      return MakeError(ErrorCode::kUnsupportedMedia,
+                       "this endpoint takes JSON: send Content-Type: application/json (got '" + std::string(*ct) + "')",
+                       "Content-Type");
+    }
+  }
+  const std::string& body = req.body;
+  size_t i = 0;
+  while (i < body.size() && std::isspace(static_cast<unsigned char>(body[i]))) ++i;
+  if (i == body.size()) return json::value(nullptr);
+  json::parse_options opt;
+  opt.max_depth = ctx.max_json_depth;
+  opt.allow_invalid_utf8 = false;
+  json::stream_parser parser(json::storage_ptr(), opt);
+  boost::system::error_code ec;
+  size_t consumed = parser.write_some(body.data(), body.size(), ec);
+  if (!ec) parser.finish(ec);
+  if (ec) {
+    std::string why = ec.message();
+    if (ec == json::error::too_deep) {
+      why = "nesting deeper than " + std::to_string(ctx.max_json_depth) + " levels";
+    } else if (ec == json::error::syntax || ec == json::error::extra_data) {
+      why = "syntax error";
+    }
+    return MakeError(ErrorCode::kBadRequest,
+                     "the request body is not valid JSON: " + why + " near byte " + std::to_string(consumed), "body");
+  }
+  return parser.release();
+}
+
+http::HttpResponse JsonResponse(int status, const json::value& v) {
+  return http::HttpResponse::Json(status, json::serialize(v));
+}
+
+http::HttpResponse ErrorFor(const Error& e, const http::HttpRequest& req) {
+  return http::ErrorResponse(e, req.path);
+}
+
+std::string RefParam(const http::HttpRequest& req, std::string_view name) {
+  std::string v(req.Param(name));
+  if (v.size() > 5 && v.compare(v.size() - 5, 5, ".json") == 0) v.resize(v.size() - 5);
+  return v;
+}
+
+http::Handler Authed(ApiContext& ctx, AuthedHandler handler) {
+  return [&ctx, handler = std::move(handler)](http::HttpRequest& req) -> http::HttpResponse {
+    auto p = Authenticate(ctx, req);
+    if (!p.ok()) return ErrorFor(p.error(), req);
+    auto r = handler(req, p.value());
+    if (!r.ok()) {
+      if (r.error().code == ErrorCode::kInternal) ctx.log->error("{} {}: {}", req.method, req.path, r.error().message);
+      return ErrorFor(r.error(), req);
+    }
+    return std::move(r).value();
+  };
+}
+
+http::HttpResponse Streamed(int status, std::function<bool(std::string& out)> next) {
+  http::HttpResponse r;
+  r.status = status;
+  r.stream = std::move(next);
+  return r;
+}
+
+}  // namespace bulwark::api

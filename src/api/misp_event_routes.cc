@@ -1,0 +1,305 @@
+// MISP-compatible routes for events, attributes and objects, at MISP's own paths and in MISP's envelopes.
+#include <memory>
+
+#include <charconv>
+
+#include "api/api_util.h"
+#include "api/render_cache.h"
+#include "api/routes_internal.h"
+
+namespace bulwark::api {
+namespace {
+
+using http::HttpRequest;
+using http::HttpResponse;
+
+// {"saved": true, "success": true, "name": ..., "message": ..., "url": ..., "id": ...}: MISP's action reply.
+HttpResponse ActionReply(const HttpRequest& req, const std::string& message, const std::string& id) {
+  json::object o;
+  o["saved"] = true;
+  o["success"] = true;
+  o["name"] = message;
+  o["message"] = message;
+  o["url"] = req.path;
+  o["id"] = id;
+  return JsonResponse(200, o);
+}
+
+json::object Enveloped(const char* key, json::object inner) {
+  json::object o;
+  o[key] = std::move(inner);
+  return o;
+}
+
+bool HardDelete(const HttpRequest& req, const json::value& body) {
+  if (req.Param("hard") == "1" || req.Query("hard") == "1") return true;
+  if (body.is_object()) {
+    auto r = misp::GetBool(body.get_object(), "hard", "");
+    if (r.ok() && r.value().value_or(false)) return true;
+  }
+  return false;
+}
+
+// Streams {"response":[{"Event":...},...]} one event at a time, in batches of event ids.
+HttpResponse StreamEvents(ApiContext& ctx, const access::Principal& p, hub::SearchRequest req) {
+  struct State {
+    std::vector<model::Event> batch;
+    size_t pos = 0;
+    bool first = true;
+    bool exhausted = false;
+    bool closed = false;
+  };
+  // Events are materialised one page at a time: each page is a separate search from the last event id.
+  auto state = std::make_shared<State>();
+  const size_t limit = req.limit;
+  const bool paged = req.limit > 0;
+  if (!paged) req.limit = 100;
+  auto remaining = std::make_shared<size_t>(paged ? limit : SIZE_MAX);
+  return Streamed(200, [&ctx, p, req, state, remaining, paged](std::string& out) mutable {
+    if (state->first) {
+      out += "{\"response\":[";
+    }
+    if (state->pos == state->batch.size() && !state->exhausted) {
+      state->batch.clear();
+      state->pos = 0;
+      if (paged) {
+        // A MISP page (limit + page) is fetched in one go.
+        (void)ctx.hub.SearchEvents(p, req, [&](model::Event& e) {
+          state->batch.push_back(std::move(e));
+          return true;
+        });
+        state->exhausted = true;
+      } else {
+        (void)ctx.hub.SearchEvents(p, req, [&](model::Event& e) {
+          state->batch.push_back(std::move(e));
+          return true;
+        });
+        if (state->batch.size() < req.limit) state->exhausted = true;
+        if (!state->batch.empty()) req.after_id = state->batch.back().id;
+      }
+    }
+    RenderCache cache(ctx.hub);
+    auto rctx = cache.Context();
+    // Render up to a few events per chunk so chunks stay moderate.
+    for (int n = 0; n < 8 && state->pos < state->batch.size() && *remaining > 0; ++n, --*remaining) {
+      if (!state->first) out += ",";
+      state->first = false;
+      out += "{\"Event\":";
+      out += json::serialize(misp::RenderEvent(state->batch[state->pos++], rctx));
+      out += "}";
+    }
+    state->first = false;
+    const bool done = (state->pos == state->batch.size() && state->exhausted) || *remaining == 0;
+    if (done) out += "]}";
+    return !done;
+  });
+}
+
+// Streams {"response":{"Attribute":[...]}} in id order, a page of attributes at a time.
+HttpResponse StreamAttributes(ApiContext& ctx, const access::Principal& p, hub::SearchRequest req) {
+  struct State {
+    bool first = true;
+    bool done = false;
+    size_t remaining = SIZE_MAX;
+  };
+  auto state = std::make_shared<State>();
+  if (req.limit > 0 && req.page > 1) {
+    // MISP paging beyond the first page: one bounded search.
+    auto out = std::make_shared<std::string>("{\"response\":{\"Attribute\":[");
+    bool first = true;
+    Status st = ctx.hub.SearchAttributes(p, req, [&](const store::AttributeRow& row) {
+      if (!first) *out += ",";
+      first = false;
+      auto a = misp::RenderAttribute(row.attribute, &row.event);
+      *out += json::serialize(a);
+      return true;
+    });
+    if (!st.ok()) return ErrorFor(st.error(), HttpRequest{});
+    *out += "]}}";
+    return http::HttpResponse::Json(200, std::move(*out));
+  }
+  if (req.limit > 0) state->remaining = req.limit;
+  return Streamed(200, [&ctx, p, req, state](std::string& out) mutable {
+    if (state->first) out += "{\"response\":{\"Attribute\":[";
+    hub::SearchRequest page = req;
+    page.page = 1;
+    page.limit = std::min<size_t>(state->remaining, 2000);
+    size_t n = 0;
+    Status st = ctx.hub.SearchAttributes(p, page, [&](const store::AttributeRow& row) {
+      if (!state->first) out += ",";
+      state->first = false;
+      out += json::serialize(misp::RenderAttribute(row.attribute, &row.event));
+      req.after_id = row.attribute.id;
+      ++n;
+      return true;
+    });
+    state->first = false;
+    state->remaining -= n;
+    if (!st.ok() || n < page.limit || state->remaining == 0) {
+      out += "]}}";
+      return false;
+    }
+    return true;
+  });
+}
+
+}  // namespace
+
+void RegisterMispEventRoutes(http::Router& r, ApiContext& ctx) {
+  // ---- Events
+  r.Add("POST", "/events/add", "misp.events.add", Authed(ctx, [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
+    BW_ASSIGN_OR_RETURN(json::value body, ParseJsonBody(ctx, req));
+    if (!body.is_object()) return MakeError(ErrorCode::kBadRequest, "events/add takes an Event JSON object");
+    BW_ASSIGN_OR_RETURN(misp::EventInput in, misp::ParseEvent(body));
+    BW_ASSIGN_OR_RETURN(model::Event e, ctx.hub.AddEvent(p, std::move(in)));
+    RenderCache cache(ctx.hub);
+    return JsonResponse(200, Enveloped("Event", misp::RenderEvent(e, cache.Context())));
+  }));
+  auto edit = [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
+    BW_ASSIGN_OR_RETURN(json::value body, ParseJsonBody(ctx, req));
+    if (!body.is_object()) return MakeError(ErrorCode::kBadRequest, "events/edit takes an Event JSON object");
+    BW_ASSIGN_OR_RETURN(misp::EventInput in, misp::ParseEvent(body));
+    BW_ASSIGN_OR_RETURN(model::Event e, ctx.hub.EditEvent(p, hub::EventRef{RefParam(req, "id")}, std::move(in)));
+    RenderCache cache(ctx.hub);
+    return JsonResponse(200, Enveloped("Event", misp::RenderEvent(e, cache.Context())));
+  };
+  r.Add("POST", "/events/edit/{id}", "misp.events.edit", Authed(ctx, edit));
+  r.Add("PUT", "/events/edit/{id}", "misp.events.edit", Authed(ctx, edit));
+  auto del = [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
+    const std::string id = RefParam(req, "id");
+    BW_RETURN_IF_ERROR(ctx.hub.DeleteEvent(p, hub::EventRef{id}));
+    return ActionReply(req, "Event deleted.", id);
+  };
+  r.Add("POST", "/events/delete/{id}", "misp.events.delete", Authed(ctx, del));
+  r.Add("DELETE", "/events/delete/{id}", "misp.events.delete", Authed(ctx, del));
+  for (bool publish : {true, false}) {
+    r.Add("POST", publish ? "/events/publish/{id}" : "/events/unpublish/{id}",
+          publish ? "misp.events.publish" : "misp.events.unpublish",
+          Authed(ctx, [&ctx, publish](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
+            const std::string id = RefParam(req, "id");
+            BW_ASSIGN_OR_RETURN(model::Event e, ctx.hub.PublishEvent(p, hub::EventRef{id}, publish));
+            return ActionReply(req, publish ? "Event published." : "Event unpublished.", std::to_string(e.id));
+          }));
+  }
+  r.Add("GET", "/events/view/{id}", "misp.events.view", Authed(ctx, [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
+    const auto deleted = req.Query("deleted") == "1" ? store::DeletedFilter::kInclude : store::DeletedFilter::kExclude;
+    BW_ASSIGN_OR_RETURN(model::Event e, ctx.hub.ViewEvent(p, hub::EventRef{RefParam(req, "id")}, deleted));
+    RenderCache cache(ctx.hub);
+    return JsonResponse(200, Enveloped("Event", misp::RenderEvent(e, cache.Context())));
+  }));
+  auto index = [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
+    json::value body(nullptr);
+    if (req.method == "POST") {
+      BW_ASSIGN_OR_RETURN(body, ParseJsonBody(ctx, req));
+    }
+    BW_ASSIGN_OR_RETURN(hub::SearchRequest sr, hub::ParseSearchRequest(body, ctx.clock));
+    if (auto l = req.Query("limit")) {
+      size_t n = 0;
+      if (std::from_chars(l->data(), l->data() + l->size(), n).ec == std::errc()) sr.limit = n;
+    }
+    if (auto pg = req.Query("page")) {
+      size_t n = 0;
+      if (std::from_chars(pg->data(), pg->data() + pg->size(), n).ec == std::errc() && n > 0) sr.page = n;
+    }
+    json::array out;
+    RenderCache cache(ctx.hub);
+    auto rctx = cache.Context(false);
+    BW_RETURN_IF_ERROR(ctx.hub.IndexEvents(p, sr, [&](const model::Event& e) {
+      out.emplace_back(misp::RenderEventIndexEntry(e, rctx));
+      return true;
+    }));
+    HttpResponse resp = JsonResponse(200, out);
+    resp.headers.emplace_back("X-Result-Count", std::to_string(out.size()));
+    return resp;
+  };
+  r.Add("GET", "/events/index", "misp.events.index", Authed(ctx, index));
+  r.Add("POST", "/events/index", "misp.events.index", Authed(ctx, index));
+  r.Add("POST", "/events/restSearch", "misp.events.restSearch", Authed(ctx, [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
+    BW_ASSIGN_OR_RETURN(json::value body, ParseJsonBody(ctx, req));
+    BW_ASSIGN_OR_RETURN(hub::SearchRequest sr, hub::ParseSearchRequest(body, ctx.clock));
+    return StreamEvents(ctx, p, std::move(sr));
+  }));
+
+  // ---- Attributes
+  r.Add("POST", "/attributes/add/{event_id}", "misp.attributes.add", Authed(ctx, [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
+    BW_ASSIGN_OR_RETURN(json::value body, ParseJsonBody(ctx, req));
+    const bool is_list = body.is_array() ||
+                         (body.is_object() && body.get_object().contains("Attribute") && body.get_object().at("Attribute").is_array());
+    BW_ASSIGN_OR_RETURN(std::vector<misp::AttributeInput> in, misp::ParseAttributeList(body));
+    BW_ASSIGN_OR_RETURN(auto added, ctx.hub.AddAttributes(p, hub::EventRef{RefParam(req, "event_id")}, std::move(in)));
+    if (!is_list && added.size() == 1) return JsonResponse(200, Enveloped("Attribute", misp::RenderAttribute(added[0], nullptr)));
+    json::array list;
+    for (const auto& a : added) list.emplace_back(misp::RenderAttribute(a, nullptr));
+    json::object o;
+    o["Attribute"] = std::move(list);
+    return JsonResponse(200, o);
+  }));
+  auto attr_edit = [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
+    BW_ASSIGN_OR_RETURN(json::value body, ParseJsonBody(ctx, req));
+    BW_ASSIGN_OR_RETURN(misp::AttributeInput in, misp::ParseAttribute(body));
+    BW_ASSIGN_OR_RETURN(model::Attribute a, ctx.hub.EditAttribute(p, RefParam(req, "id"), std::move(in)));
+    return JsonResponse(200, Enveloped("Attribute", misp::RenderAttribute(a, nullptr)));
+  };
+  r.Add("POST", "/attributes/edit/{id}", "misp.attributes.edit", Authed(ctx, attr_edit));
+  r.Add("PUT", "/attributes/edit/{id}", "misp.attributes.edit", Authed(ctx, attr_edit));
+  auto attr_delete = [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
+    BW_ASSIGN_OR_RETURN(json::value body, ParseJsonBody(ctx, req));
+    const bool hard = HardDelete(req, body);
+    BW_RETURN_IF_ERROR(ctx.hub.DeleteAttribute(p, RefParam(req, "id"), hard ? hub::Hub::DeleteMode::kHard : hub::Hub::DeleteMode::kSoft));
+    json::object o;
+    o["message"] = hard ? "Attribute permanently deleted." : "Attribute deleted.";
+    return JsonResponse(200, o);
+  };
+  for (const char* pattern : {"/attributes/delete/{id}", "/attributes/delete/{id}/{hard}"}) {
+    r.Add("POST", pattern, "misp.attributes.delete", Authed(ctx, attr_delete));
+    r.Add("DELETE", pattern, "misp.attributes.delete", Authed(ctx, attr_delete));
+  }
+  r.Add("POST", "/attributes/restore/{id}", "misp.attributes.restore", Authed(ctx, [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
+    BW_ASSIGN_OR_RETURN(model::Attribute a, ctx.hub.RestoreAttribute(p, RefParam(req, "id")));
+    return JsonResponse(200, Enveloped("Attribute", misp::RenderAttribute(a, nullptr)));
+  }));
+  r.Add("GET", "/attributes/view/{id}", "misp.attributes.view", Authed(ctx, [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
+    BW_ASSIGN_OR_RETURN(auto v, ctx.hub.ViewAttribute(p, RefParam(req, "id")));
+    return JsonResponse(200, Enveloped("Attribute", misp::RenderAttribute(v.attribute, nullptr)));
+  }));
+  r.Add("POST", "/attributes/restSearch", "misp.attributes.restSearch", Authed(ctx, [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
+    BW_ASSIGN_OR_RETURN(json::value body, ParseJsonBody(ctx, req));
+    BW_ASSIGN_OR_RETURN(hub::SearchRequest sr, hub::ParseSearchRequest(body, ctx.clock));
+    return StreamAttributes(ctx, p, std::move(sr));
+  }));
+  r.Add("GET", "/attributes/describeTypes.json", "misp.attributes.describeTypes", Authed(ctx, [&](HttpRequest&, const access::Principal&) -> Result<HttpResponse> {
+    return JsonResponse(200, DescribeTypes());
+  }));
+
+  // ---- Objects
+  r.Add("POST", "/objects/add/{event_id}", "misp.objects.add", Authed(ctx, [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
+    BW_ASSIGN_OR_RETURN(json::value body, ParseJsonBody(ctx, req));
+    BW_ASSIGN_OR_RETURN(misp::ObjectInput in, misp::ParseObject(body));
+    BW_ASSIGN_OR_RETURN(model::Object o, ctx.hub.AddObject(p, hub::EventRef{RefParam(req, "event_id")}, std::move(in)));
+    RenderCache cache(ctx.hub);
+    return JsonResponse(200, Enveloped("Object", misp::RenderObject(o, cache.Context())));
+  }));
+  auto obj_edit = [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
+    BW_ASSIGN_OR_RETURN(json::value body, ParseJsonBody(ctx, req));
+    BW_ASSIGN_OR_RETURN(misp::ObjectInput in, misp::ParseObject(body));
+    BW_ASSIGN_OR_RETURN(model::Object o, ctx.hub.EditObject(p, RefParam(req, "id"), std::move(in)));
+    RenderCache cache(ctx.hub);
+    return JsonResponse(200, Enveloped("Object", misp::RenderObject(o, cache.Context())));
+  };
+  r.Add("POST", "/objects/edit/{id}", "misp.objects.edit", Authed(ctx, obj_edit));
+  r.Add("PUT", "/objects/edit/{id}", "misp.objects.edit", Authed(ctx, obj_edit));
+  auto obj_delete = [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
+    BW_ASSIGN_OR_RETURN(json::value body, ParseJsonBody(ctx, req));
+    const bool hard = HardDelete(req, body);
+    BW_RETURN_IF_ERROR(ctx.hub.DeleteObject(p, RefParam(req, "id"), hard ? hub::Hub::DeleteMode::kHard : hub::Hub::DeleteMode::kSoft));
+    json::object o;
+    o["message"] = hard ? "Object permanently deleted." : "Object deleted.";
+    return JsonResponse(200, o);
+  };
+  for (const char* pattern : {"/objects/delete/{id}", "/objects/delete/{id}/{hard}"}) {
+    r.Add("POST", pattern, "misp.objects.delete", Authed(ctx, obj_delete));
+    r.Add("DELETE", pattern, "misp.objects.delete", Authed(ctx, obj_delete));
+  }
+}
+
+}  // namespace bulwark::api

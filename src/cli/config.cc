@@ -1,0 +1,140 @@
+#include "cli/config.h"
+
+#include <charconv>
+#include <set>
+
+#include <toml++/toml.h>
+
+namespace bulwark::cli {
+namespace {
+
+Error Invalid(const std::string& key, const std::string& what) {
+  return MakeError(ErrorCode::kInvalid, "config: " + key + " " + what, key);
+}
+
+template <typename T>
+Status ReadInt(const toml::table& t, const std::string& table, const char* key, T& out, int64_t min, int64_t max) {
+  const toml::node* n = t.get(key);
+  if (n == nullptr) return Ok();
+  auto v = n->value<int64_t>();
+  if (!n->is_integer() || !v) return Invalid(table + "." + key, "must be an integer");
+  if (*v < min || *v > max) {
+    return Invalid(table + "." + key, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+  }
+  out = static_cast<T>(*v);
+  return Ok();
+}
+
+Status ReadString(const toml::table& t, const std::string& table, const char* key, std::string& out) {
+  const toml::node* n = t.get(key);
+  if (n == nullptr) return Ok();
+  if (!n->is_string()) return Invalid(table + "." + key, "must be a string");
+  out = *n->value<std::string>();
+  return Ok();
+}
+
+Status ReadBool(const toml::table& t, const std::string& table, const char* key, bool& out) {
+  const toml::node* n = t.get(key);
+  if (n == nullptr) return Ok();
+  if (!n->is_boolean()) return Invalid(table + "." + key, "must be true or false");
+  out = *n->value<bool>();
+  return Ok();
+}
+
+Status CheckKeys(const toml::table& t, const std::string& table, const std::set<std::string>& allowed) {
+  for (const auto& [k, v] : t) {
+    if (!allowed.count(std::string(k.str()))) {
+      return Invalid(table.empty() ? std::string(k.str()) : table + "." + std::string(k.str()),
+                     "is not a known setting (see docs/configuration.md)");
+    }
+  }
+  return Ok();
+}
+
+}  // namespace
+
+Status ParseListen(const std::string& listen, http::HttpServerOptions& out) {
+  std::string host;
+  std::string port;
+  if (!listen.empty() && listen.front() == '[') {
+    auto close = listen.find(']');
+    if (close == std::string::npos || close + 1 >= listen.size() || listen[close + 1] != ':') {
+      return MakeError(ErrorCode::kInvalid, "listen address '" + listen + "' must look like [::1]:8080", "listen");
+    }
+    host = listen.substr(1, close - 1);
+    port = listen.substr(close + 2);
+  } else {
+    auto colon = listen.rfind(':');
+    if (colon == std::string::npos) {
+      return MakeError(ErrorCode::kInvalid, "listen address '" + listen + "' must look like 127.0.0.1:8080", "listen");
+    }
+    host = listen.substr(0, colon);
+    port = listen.substr(colon + 1);
+  }
+  unsigned p = 0;
+  auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
+  if (ec != std::errc() || ptr != port.data() + port.size() || p > 65535 || host.empty()) {
+    return MakeError(ErrorCode::kInvalid, "listen address '" + listen + "' needs a host and a port from 0 to 65535",
+                     "listen");
+  }
+  out.host = host;
+  out.port = static_cast<uint16_t>(p);
+  return Ok();
+}
+
+Status LoadConfigFile(const std::string& path, Config& config) {
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    return MakeError(ErrorCode::kInvalid, "config " + path + ": " + std::string(e.description()) + " at line " +
+                                              std::to_string(e.source().begin.line));
+  }
+  BW_RETURN_IF_ERROR(CheckKeys(root, "", {"hub", "store", "http"}));
+  if (auto* hub = root["hub"].as_table()) {
+    BW_RETURN_IF_ERROR(CheckKeys(*hub, "hub", {"data_dir", "log_level"}));
+    BW_RETURN_IF_ERROR(ReadString(*hub, "hub", "data_dir", config.data_dir));
+    BW_RETURN_IF_ERROR(ReadString(*hub, "hub", "log_level", config.log_level));
+  } else if (root.contains("hub")) {
+    return Invalid("hub", "must be a table");
+  }
+  if (auto* st = root["store"].as_table()) {
+    BW_RETURN_IF_ERROR(CheckKeys(*st, "store", {"durability", "reader_connections"}));
+    BW_RETURN_IF_ERROR(ReadString(*st, "store", "durability", config.durability));
+    if (config.durability != "full" && config.durability != "normal") {
+      return Invalid("store.durability", "must be \"full\" or \"normal\"");
+    }
+    BW_RETURN_IF_ERROR(ReadInt(*st, "store", "reader_connections", config.reader_connections, 1, 64));
+  } else if (root.contains("store")) {
+    return Invalid("store", "must be a table");
+  }
+  if (auto* h = root["http"].as_table()) {
+    BW_RETURN_IF_ERROR(CheckKeys(*h, "http", {"listen", "io_threads", "worker_threads", "max_header_bytes",
+                                              "max_body_bytes", "max_connections", "read_timeout_seconds",
+                                              "idle_timeout_seconds", "gzip_min_bytes", "tls_cert_file",
+                                              "tls_key_file", "access_log"}));
+    std::string listen;
+    BW_RETURN_IF_ERROR(ReadString(*h, "http", "listen", listen));
+    if (!listen.empty()) BW_RETURN_IF_ERROR(ParseListen(listen, config.http));
+    BW_RETURN_IF_ERROR(ReadInt(*h, "http", "io_threads", config.http.io_threads, 1, 64));
+    BW_RETURN_IF_ERROR(ReadInt(*h, "http", "worker_threads", config.http.worker_threads, 1, 256));
+    BW_RETURN_IF_ERROR(ReadInt(*h, "http", "max_header_bytes", config.http.max_header_bytes, 1024, 1 << 20));
+    BW_RETURN_IF_ERROR(ReadInt(*h, "http", "max_body_bytes", config.http.max_body_bytes, 1024, int64_t{4} << 30));
+    BW_RETURN_IF_ERROR(ReadInt(*h, "http", "max_connections", config.http.max_connections, 1, 1'000'000));
+    int64_t read_timeout = config.http.read_timeout.count();
+    int64_t idle_timeout = config.http.idle_timeout.count();
+    BW_RETURN_IF_ERROR(ReadInt(*h, "http", "read_timeout_seconds", read_timeout, 1, 3600));
+    BW_RETURN_IF_ERROR(ReadInt(*h, "http", "idle_timeout_seconds", idle_timeout, 1, 3600));
+    config.http.read_timeout = std::chrono::seconds(read_timeout);
+    config.http.idle_timeout = std::chrono::seconds(idle_timeout);
+    BW_RETURN_IF_ERROR(ReadInt(*h, "http", "gzip_min_bytes", config.http.gzip_min_bytes, 0, int64_t{1} << 30));
+    BW_RETURN_IF_ERROR(ReadString(*h, "http", "tls_cert_file", config.http.tls_cert_file));
+    BW_RETURN_IF_ERROR(ReadString(*h, "http", "tls_key_file", config.http.tls_key_file));
+    BW_RETURN_IF_ERROR(ReadBool(*h, "http", "access_log", config.http.access_log));
+  } else if (root.contains("http")) {
+    return Invalid("http", "must be a table");
+  }
+  return Ok();
+}
+
+}  // namespace bulwark::cli

@@ -1,0 +1,27 @@
+// The hub's typed configuration: one TOML file (--config), every option also settable by a flag, unknown
+// keys rejected at start. Defaults are documented here and in docs/configuration.md.
+#pragma once
+
+#include <string>
+
+#include "api/http/http.h"
+#include "common/result.h"
+
+namespace bulwark::cli {
+
+struct Config {
+  std::string data_dir = "./var/hub";      // [hub] data_dir
+  std::string log_level = "info";          // [hub] log_level: trace, debug, info, warn, error, off
+  std::string durability = "full";         // [store] durability: full (fsync per commit) or normal
+  int reader_connections = 4;              // [store] reader_connections
+  http::HttpServerOptions http;            // [http] listen, io_threads, worker_threads, max_body_bytes, ...
+};
+
+// Parses "host:port" or "[v6]:port" into the options; kInvalid with a message on bad input.
+Status ParseListen(const std::string& listen, http::HttpServerOptions& out);
+
+// Reads a TOML config file over `config` (values not in the file keep their current value).
+// Unknown tables or keys, wrong types and out-of-range values are kInvalid naming the key.
+Status LoadConfigFile(const std::string& path, Config& config);
+
+}  // namespace bulwark::cli

@@ -1,0 +1,44 @@
+// `bulwark serve`: the hub's HTTP server until SIGTERM or SIGINT.
+#include <csignal>
+#include <cstdio>
+
+#include "api/api.h"
+#include "cli/app.h"
+
+namespace bulwark::cli {
+
+int RunServe(const Config& config) {
+  // Block the stop signals in every thread (the server's threads inherit the mask); main waits for them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  auto app = OpenApp(config, CreateIfMissing::kNo);
+  if (!app.ok()) {
+    std::fprintf(stderr, "bulwark serve: %s\n", app.error().message.c_str());
+    return ExitCodeFor(app.error());
+  }
+  Metrics metrics;
+  api::ApiContext ctx{*app.value()->hub, metrics, app.value()->clock, app.value()->log, BULWARK_VERSION};
+  http::Router router;
+  api::RegisterRoutes(router, ctx);
+  auto server = http::HttpServer::Start(config.http, router, metrics, app.value()->log);
+  if (!server.ok()) {
+    std::fprintf(stderr, "bulwark serve: %s\n", server.error().message.c_str());
+    return kExitFailure;
+  }
+  const std::string scheme = config.http.tls_cert_file.empty() ? "http" : "https";
+  std::printf("bulwark %s serving %s on %s://%s/\n", BULWARK_VERSION, config.data_dir.c_str(), scheme.c_str(),
+              server.value()->Endpoint().c_str());
+  std::fflush(stdout);
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  app.value()->log->info("received signal {}, shutting down", sig);
+  server.value()->Stop();
+  app.value()->log->info("stopped cleanly");
+  return kExitOk;
+}
+
+}  // namespace bulwark::cli

@@ -1,0 +1,322 @@
+// Attributes and objects: add, edit, soft/hard delete, restore, view.
+#include "common/uuid.h"
+#include "hub/hub.h"
+#include "hub/hub_impl.h"
+#include "hub/internal.h"
+
+namespace bulwark::hub {
+
+using namespace internal;
+
+namespace {
+
+Result<model::Attribute> FindAttribute(store::ReadTxn& txn, std::string_view ref) {
+  std::optional<model::Attribute> a;
+  Id id = 0;
+  if (ParseId(ref, id)) {
+    BW_ASSIGN_OR_RETURN(a, txn.GetAttribute(id));
+  } else if (IsUuid(ref)) {
+    BW_ASSIGN_OR_RETURN(a, txn.FindAttributeByUuid(NormaliseUuid(ref)));
+  } else {
+    return MakeError(ErrorCode::kInvalid, "an attribute is referenced by its numeric id or its uuid", "id");
+  }
+  if (!a) return NotFound("attribute", ref);
+  return std::move(*a);
+}
+
+Result<model::Object> FindObject(store::ReadTxn& txn, std::string_view ref) {
+  std::optional<model::Object> o;
+  Id id = 0;
+  if (ParseId(ref, id)) {
+    BW_ASSIGN_OR_RETURN(o, txn.GetObject(id));
+  } else if (IsUuid(ref)) {
+    BW_ASSIGN_OR_RETURN(o, txn.FindObjectByUuid(NormaliseUuid(ref)));
+  } else {
+    return MakeError(ErrorCode::kInvalid, "an object is referenced by its numeric id or its uuid", "id");
+  }
+  if (!o) return NotFound("object", ref);
+  return std::move(*o);
+}
+
+// An attribute together with its event and object, visible to the principal.
+struct Located {
+  model::Attribute attribute;
+  model::Event event;
+  std::optional<model::Object> object;
+};
+
+Result<Located> LocateVisibleAttribute(store::ReadTxn& txn, const Principal& p, std::string_view ref) {
+  BW_ASSIGN_OR_RETURN(model::Attribute a, FindAttribute(txn, ref));
+  auto e = FindVisibleEvent(txn, p, std::to_string(a.event_id));
+  if (!e.ok()) return NotFound("attribute", ref);
+  Located out{std::move(a), std::move(e).value(), std::nullopt};
+  if (out.attribute.object_id != 0) {
+    BW_ASSIGN_OR_RETURN(out.object, txn.GetObject(out.attribute.object_id));
+  }
+  const model::Object* obj = out.object ? &*out.object : nullptr;
+  if (!access::CanSeeAttribute(p, out.event, obj, out.attribute)) return NotFound("attribute", ref);
+  return out;
+}
+
+Status TouchEvent(store::WriteTxn& txn, model::Event& e, int64_t now) {
+  e.timestamp = std::max(now, e.timestamp);
+  return txn.UpdateEventHeader(e, model::ChangeAction::kEdit);
+}
+
+}  // namespace
+
+Result<std::vector<model::Attribute>> Hub::AddAttributes(const Principal& p, const EventRef& ref,
+                                                         std::vector<misp::AttributeInput> inputs) {
+  BW_RETURN_IF_ERROR(access::CheckPermission(p, model::Permission::kAdd, "add attributes"));
+  if (inputs.empty()) return MakeError(ErrorCode::kInvalid, "no attribute in the request", "Attribute");
+  if (inputs.size() > options_.max_attributes_per_request) {
+    return MakeError(ErrorCode::kTooLarge, "too many attributes in one request (limit " +
+                                               std::to_string(options_.max_attributes_per_request) + ")");
+  }
+  const int64_t now = clock_.NowSeconds();
+  std::vector<model::Attribute> added;
+  Status st = store_.Write([&](store::WriteTxn& txn) -> Status {
+    BW_ASSIGN_OR_RETURN(model::Event e, FindVisibleEvent(txn, p, ref.text));
+    BW_RETURN_IF_ERROR(access::CheckCanModifyEvent(p, e));
+    added.reserve(inputs.size());
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      const std::string field = inputs.size() == 1 ? "" : "[" + std::to_string(i) + "]";
+      auto built = BuildAttribute(inputs[i], e, options_, now);
+      if (!built.ok()) return field.empty() ? std::move(built).error() : std::move(built).error().WithFieldPrefix(field);
+      model::Attribute a = std::move(built).value();
+      BW_RETURN_IF_ERROR(CheckSharingGroup(txn, p, a.distribution, a.sharing_group_id, "sharing_group_id"));
+      BW_ASSIGN_OR_RETURN(auto existing, txn.FindAttributeByUuid(a.uuid));
+      if (existing) return MakeError(ErrorCode::kConflict, "an attribute with uuid " + a.uuid + " already exists", "uuid");
+      BW_ASSIGN_OR_RETURN(a.tags, impl_->ResolveTags(txn, p, inputs[i].tags));
+      BW_RETURN_IF_ERROR(txn.InsertAttribute(a));
+      added.push_back(std::move(a));
+    }
+    e.published = false;  // MISP unpublishes an event when its content changes
+    BW_RETURN_IF_ERROR(TouchEvent(txn, e, now));
+    return Audit(txn, p, clock_.NowMicros(), "add", "Attribute", added.front().id, added.front().uuid,
+                 std::to_string(added.size()) + " attribute(s) added to event " + std::to_string(e.id));
+  });
+  if (!st.ok()) return std::move(st).error();
+  impl_->attributes_ingested += static_cast<int64_t>(added.size());
+  return added;
+}
+
+Result<model::Attribute> Hub::EditAttribute(const Principal& p, const std::string& ref, misp::AttributeInput input) {
+  const int64_t now = clock_.NowSeconds();
+  model::Attribute result;
+  Status st = store_.Write([&](store::WriteTxn& txn) -> Status {
+    BW_ASSIGN_OR_RETURN(Located loc, LocateVisibleAttribute(txn, p, ref));
+    BW_RETURN_IF_ERROR(access::CheckCanModifyEvent(p, loc.event));
+    model::Attribute a = loc.attribute;
+    const auto& in = input.attribute;
+    const auto& has = input.present;
+    if (input.has_timestamp && in.timestamp > 0 && in.timestamp <= a.timestamp) {
+      result = a;  // not newer than ours: MISP ignores it
+      return Ok();
+    }
+    // Re-validate through the same builder with the merged view of the attribute.
+    misp::AttributeInput merged;
+    merged.attribute = a;
+    merged.raw_value = has.count("value") ? input.raw_value : a.Value();
+    merged.present = {"value", "to_ids", "distribution"};
+    if (has.count("type")) merged.attribute.type = in.type;
+    if (has.count("category")) merged.attribute.category = in.category;
+    if (has.count("to_ids")) merged.attribute.to_ids = in.to_ids;
+    if (has.count("distribution")) {
+      merged.attribute.distribution = in.distribution;
+      merged.attribute.sharing_group_id = in.sharing_group_id;
+    }
+    if (has.count("sharing_group_id")) merged.attribute.sharing_group_id = in.sharing_group_id;
+    if (has.count("comment")) merged.attribute.comment = in.comment;
+    if (has.count("disable_correlation")) merged.attribute.disable_correlation = in.disable_correlation;
+    if (has.count("first_seen")) merged.attribute.first_seen_micros = in.first_seen_micros;
+    if (has.count("last_seen")) merged.attribute.last_seen_micros = in.last_seen_micros;
+    merged.attribute.timestamp = 0;
+    BW_ASSIGN_OR_RETURN(model::Attribute updated, BuildAttribute(merged, loc.event, options_, now));
+    BW_RETURN_IF_ERROR(
+        CheckSharingGroup(txn, p, updated.distribution, updated.sharing_group_id, "sharing_group_id"));
+    updated.id = a.id;
+    updated.uuid = a.uuid;
+    updated.object_id = a.object_id;
+    updated.object_relation = a.object_relation;
+    updated.deleted = a.deleted;
+    BW_RETURN_IF_ERROR(txn.UpdateAttribute(updated));
+    BW_ASSIGN_OR_RETURN(auto tags, impl_->ResolveTags(txn, p, input.tags));
+    for (const auto& t : tags) BW_RETURN_IF_ERROR(txn.AttachTag(store::TagTarget::kAttribute, a.id, t.tag.id, t.local));
+    loc.event.published = false;
+    BW_RETURN_IF_ERROR(TouchEvent(txn, loc.event, now));
+    BW_ASSIGN_OR_RETURN(auto reread, txn.GetAttribute(a.id));
+    result = reread ? *reread : updated;
+    return Audit(txn, p, clock_.NowMicros(), "edit", "Attribute", a.id, a.uuid, "Attribute (" + std::to_string(a.id) + ") edited");
+  });
+  if (!st.ok()) return std::move(st).error();
+  return result;
+}
+
+Status Hub::DeleteAttribute(const Principal& p, const std::string& ref, DeleteMode mode) {
+  const int64_t now = clock_.NowSeconds();
+  return store_.Write([&](store::WriteTxn& txn) -> Status {
+    BW_ASSIGN_OR_RETURN(Located loc, LocateVisibleAttribute(txn, p, ref));
+    BW_RETURN_IF_ERROR(access::CheckCanModifyEvent(p, loc.event));
+    if (mode == DeleteMode::kHard) {
+      BW_RETURN_IF_ERROR(txn.DeleteAttribute(loc.attribute.id));
+    } else {
+      if (loc.attribute.deleted) {
+        return MakeError(ErrorCode::kNotFound, "attribute " + ref + " is already deleted (use hard delete to remove it)");
+      }
+      BW_RETURN_IF_ERROR(txn.SetAttributeDeleted(loc.attribute.id, true, now));
+    }
+    loc.event.published = false;
+    BW_RETURN_IF_ERROR(TouchEvent(txn, loc.event, now));
+    return Audit(txn, p, clock_.NowMicros(), mode == DeleteMode::kHard ? "hard-delete" : "delete", "Attribute",
+                 loc.attribute.id, loc.attribute.uuid, "Attribute (" + std::to_string(loc.attribute.id) + ") deleted");
+  });
+}
+
+Result<model::Attribute> Hub::RestoreAttribute(const Principal& p, const std::string& ref) {
+  const int64_t now = clock_.NowSeconds();
+  model::Attribute result;
+  Status st = store_.Write([&](store::WriteTxn& txn) -> Status {
+    BW_ASSIGN_OR_RETURN(Located loc, LocateVisibleAttribute(txn, p, ref));
+    BW_RETURN_IF_ERROR(access::CheckCanModifyEvent(p, loc.event));
+    BW_RETURN_IF_ERROR(txn.SetAttributeDeleted(loc.attribute.id, false, now));
+    BW_RETURN_IF_ERROR(TouchEvent(txn, loc.event, now));
+    BW_ASSIGN_OR_RETURN(auto reread, txn.GetAttribute(loc.attribute.id));
+    if (reread) result = *reread;
+    return Audit(txn, p, clock_.NowMicros(), "restore", "Attribute", loc.attribute.id, loc.attribute.uuid,
+                 "Attribute (" + std::to_string(loc.attribute.id) + ") restored");
+  });
+  if (!st.ok()) return std::move(st).error();
+  return result;
+}
+
+Result<Hub::AttributeView> Hub::ViewAttribute(const Principal& p, const std::string& ref) {
+  AttributeView out;
+  Status st = store_.Read([&](store::ReadTxn& txn) -> Status {
+    BW_ASSIGN_OR_RETURN(Located loc, LocateVisibleAttribute(txn, p, ref));
+    out.attribute = std::move(loc.attribute);
+    out.event = std::move(loc.event);
+    return Ok();
+  });
+  if (!st.ok()) return std::move(st).error();
+  auto& tags = out.attribute.tags;
+  tags.erase(std::remove_if(tags.begin(), tags.end(),
+                            [&](const model::AppliedTag& t) { return !access::CanSeeTag(p, out.event, t); }),
+             tags.end());
+  return out;
+}
+
+Result<model::Object> Hub::AddObject(const Principal& p, const EventRef& ref, misp::ObjectInput input) {
+  BW_RETURN_IF_ERROR(access::CheckPermission(p, model::Permission::kAdd, "add objects"));
+  const int64_t now = clock_.NowSeconds();
+  model::Object result;
+  Status st = store_.Write([&](store::WriteTxn& txn) -> Status {
+    BW_ASSIGN_OR_RETURN(model::Event e, FindVisibleEvent(txn, p, ref.text));
+    BW_RETURN_IF_ERROR(access::CheckCanModifyEvent(p, e));
+    BW_ASSIGN_OR_RETURN(model::Object o, impl_->BuildObject(input, e, options_, now));
+    BW_RETURN_IF_ERROR(CheckSharingGroup(txn, p, o.distribution, o.sharing_group_id, "sharing_group_id"));
+    BW_ASSIGN_OR_RETURN(auto existing, txn.FindObjectByUuid(o.uuid));
+    if (existing) return MakeError(ErrorCode::kConflict, "an object with uuid " + o.uuid + " already exists", "uuid");
+    for (size_t j = 0; j < o.attributes.size(); ++j) {
+      BW_ASSIGN_OR_RETURN(auto dup, txn.FindAttributeByUuid(o.attributes[j].uuid));
+      if (dup) {
+        return MakeError(ErrorCode::kConflict, "an attribute with uuid " + o.attributes[j].uuid + " already exists",
+                         "Attribute[" + std::to_string(j) + "].uuid");
+      }
+      BW_ASSIGN_OR_RETURN(o.attributes[j].tags, impl_->ResolveTags(txn, p, input.attributes[j].tags));
+    }
+    BW_RETURN_IF_ERROR(txn.InsertObject(o));
+    e.published = false;
+    BW_RETURN_IF_ERROR(TouchEvent(txn, e, now));
+    BW_ASSIGN_OR_RETURN(auto reread, txn.GetObject(o.id));
+    result = reread ? *reread : o;
+    return Audit(txn, p, clock_.NowMicros(), "add", "Object", o.id, o.uuid, "Object " + o.name + " added to event " + std::to_string(e.id));
+  });
+  if (!st.ok()) return std::move(st).error();
+  impl_->attributes_ingested += static_cast<int64_t>(result.attributes.size());
+  return result;
+}
+
+Result<model::Object> Hub::EditObject(const Principal& p, const std::string& ref, misp::ObjectInput input) {
+  const int64_t now = clock_.NowSeconds();
+  model::Object result;
+  Status st = store_.Write([&](store::WriteTxn& txn) -> Status {
+    BW_ASSIGN_OR_RETURN(model::Object current, FindObject(txn, ref));
+    auto ev = FindVisibleEvent(txn, p, std::to_string(current.event_id));
+    if (!ev.ok() || !access::CanSeeObject(p, ev.value(), current)) return NotFound("object", ref);
+    model::Event e = std::move(ev).value();
+    BW_RETURN_IF_ERROR(access::CheckCanModifyEvent(p, e));
+    // Build the new state from the request, keeping identity; the whole object is re-validated.
+    input.object.uuid = current.uuid;
+    if (!input.present.count("name")) input.object.name = current.name;
+    if (!input.present.count("distribution")) {
+      input.object.distribution = current.distribution;
+      input.object.sharing_group_id = current.sharing_group_id;
+    }
+    if (!input.present.count("comment")) input.object.comment = current.comment;
+    if (!input.present.count("meta-category")) input.object.meta_category = current.meta_category;
+    if (!input.present.count("template_uuid")) input.object.template_uuid = current.template_uuid;
+    if (!input.present.count("template_version")) input.object.template_version = current.template_version;
+    if (!input.present.count("Attribute")) {
+      // Header-only edit: validate with the current attributes.
+      for (const auto& a : current.attributes) {
+        misp::AttributeInput ai;
+        ai.attribute = a;
+        ai.raw_value = a.Value();
+        ai.present = {"value", "to_ids", "distribution", "category"};
+        ai.has_timestamp = true;
+        input.attributes.push_back(std::move(ai));
+      }
+    }
+    BW_ASSIGN_OR_RETURN(model::Object o, impl_->BuildObject(input, e, options_, now));
+    BW_RETURN_IF_ERROR(CheckSharingGroup(txn, p, o.distribution, o.sharing_group_id, "sharing_group_id"));
+    o.id = current.id;
+    BW_RETURN_IF_ERROR(txn.UpdateObject(o));
+    for (size_t j = 0; j < o.attributes.size(); ++j) {
+      model::Attribute& a = o.attributes[j];
+      a.object_id = o.id;
+      BW_ASSIGN_OR_RETURN(auto existing, txn.FindAttributeByUuid(a.uuid));
+      if (existing) {
+        if (existing->object_id != o.id) {
+          return MakeError(ErrorCode::kConflict, "attribute uuid " + a.uuid + " belongs elsewhere",
+                           "Attribute[" + std::to_string(j) + "].uuid");
+        }
+        a.id = existing->id;
+        a.deleted = existing->deleted;
+        BW_RETURN_IF_ERROR(txn.UpdateAttribute(a));
+      } else {
+        BW_ASSIGN_OR_RETURN(a.tags, impl_->ResolveTags(txn, p, input.attributes[j].tags));
+        BW_RETURN_IF_ERROR(txn.InsertAttribute(a));
+      }
+    }
+    e.published = false;
+    BW_RETURN_IF_ERROR(TouchEvent(txn, e, now));
+    BW_ASSIGN_OR_RETURN(auto reread, txn.GetObject(o.id));
+    result = reread ? *reread : o;
+    return Audit(txn, p, clock_.NowMicros(), "edit", "Object", o.id, o.uuid, "Object (" + std::to_string(o.id) + ") edited");
+  });
+  if (!st.ok()) return std::move(st).error();
+  return result;
+}
+
+Status Hub::DeleteObject(const Principal& p, const std::string& ref, DeleteMode mode) {
+  const int64_t now = clock_.NowSeconds();
+  return store_.Write([&](store::WriteTxn& txn) -> Status {
+    BW_ASSIGN_OR_RETURN(model::Object o, FindObject(txn, ref));
+    auto ev = FindVisibleEvent(txn, p, std::to_string(o.event_id));
+    if (!ev.ok() || !access::CanSeeObject(p, ev.value(), o)) return NotFound("object", ref);
+    model::Event e = std::move(ev).value();
+    BW_RETURN_IF_ERROR(access::CheckCanModifyEvent(p, e));
+    if (mode == DeleteMode::kHard) {
+      BW_RETURN_IF_ERROR(txn.DeleteObject(o.id));
+    } else {
+      BW_RETURN_IF_ERROR(txn.SetObjectDeleted(o.id, true, now));
+    }
+    e.published = false;
+    BW_RETURN_IF_ERROR(TouchEvent(txn, e, now));
+    return Audit(txn, p, clock_.NowMicros(), mode == DeleteMode::kHard ? "hard-delete" : "delete", "Object", o.id, o.uuid,
+                 "Object (" + std::to_string(o.id) + ") deleted");
+  });
+}
+
+}  // namespace bulwark::hub

@@ -1,0 +1,281 @@
+// Events: the write path for whole events (add, edit, delete, publish) and the event view.
+#include <set>
+#include <unordered_set>
+
+#include "common/uuid.h"
+#include "hub/hub.h"
+#include "hub/hub_impl.h"
+#include "hub/internal.h"
+
+namespace bulwark::hub {
+
+using namespace internal;
+
+namespace {
+
+// Finds or creates the creator organisation named in the input (sync and site admins may set it; everyone
+// else creates events as their own organisation).
+Result<Id> ResolveOrgc(store::WriteTxn& txn, const Principal& p, const std::optional<misp::OrgRef>& orgc, int64_t now) {
+  if (!orgc || !(p.IsSiteAdmin() || p.Can(model::Permission::kSync))) return p.org.id;
+  if (orgc->id > 0 && orgc->uuid.empty() && orgc->name.empty()) {
+    BW_ASSIGN_OR_RETURN(auto o, txn.GetOrganisation(orgc->id));
+    if (!o) return MakeError(ErrorCode::kInvalid, "organisation " + std::to_string(orgc->id) + " does not exist", "orgc_id");
+    return o->id;
+  }
+  std::optional<model::Organisation> found;
+  if (!orgc->uuid.empty()) {
+    BW_ASSIGN_OR_RETURN(found, txn.FindOrganisationByUuid(orgc->uuid));
+  }
+  if (!found && !orgc->name.empty()) {
+    BW_ASSIGN_OR_RETURN(found, txn.FindOrganisationByName(orgc->name));
+  }
+  if (found) return found->id;
+  if (orgc->name.empty()) return p.org.id;
+  model::Organisation o;
+  o.uuid = orgc->uuid.empty() ? NewUuidV4() : orgc->uuid;
+  o.name = orgc->name;
+  o.local = false;  // known remote organisation
+  o.created = o.modified = now;
+  BW_RETURN_IF_ERROR(txn.InsertOrganisation(o));
+  return o.id;
+}
+
+Status CheckUniqueUuids(const model::Event& e) {
+  std::unordered_set<std::string> seen;
+  seen.insert(e.uuid);
+  auto add = [&](const std::string& uuid, const std::string& field) -> Status {
+    if (!seen.insert(uuid).second) {
+      return MakeError(ErrorCode::kConflict, "uuid " + uuid + " appears twice in this request", field);
+    }
+    return Ok();
+  };
+  for (size_t i = 0; i < e.attributes.size(); ++i) {
+    BW_RETURN_IF_ERROR(add(e.attributes[i].uuid, "Attribute[" + std::to_string(i) + "].uuid"));
+  }
+  for (size_t i = 0; i < e.objects.size(); ++i) {
+    BW_RETURN_IF_ERROR(add(e.objects[i].uuid, "Object[" + std::to_string(i) + "].uuid"));
+    for (size_t j = 0; j < e.objects[i].attributes.size(); ++j) {
+      BW_RETURN_IF_ERROR(add(e.objects[i].attributes[j].uuid,
+                             "Object[" + std::to_string(i) + "].Attribute[" + std::to_string(j) + "].uuid"));
+    }
+  }
+  return Ok();
+}
+
+}  // namespace
+
+Result<model::Event> Hub::AddEvent(const Principal& p, misp::EventInput input) {
+  BW_RETURN_IF_ERROR(access::CheckPermission(p, model::Permission::kAdd, "create events"));
+  const int64_t now = clock_.NowSeconds();
+  model::Event e = std::move(input.event);
+  if (e.info.empty()) return MakeError(ErrorCode::kInvalid, "an event needs a non-empty info", "info");
+  if (e.uuid.empty()) e.uuid = NewUuidV4();
+  if (e.date.empty()) e.date = FormatDate(now);
+  if (!input.present.count("distribution")) e.distribution = options_.default_event_distribution;
+  if (e.distribution == model::Distribution::kInherit) {
+    return MakeError(ErrorCode::kInvalid, "an event's distribution is 0 to 4; 5 (inherit) is for attributes",
+                     "distribution");
+  }
+  if (e.distribution != model::Distribution::kSharingGroup) e.sharing_group_id = 0;
+  if (!input.present.count("timestamp") || e.timestamp <= 0) e.timestamp = now;
+  e.org_id = p.org.id;
+  e.user_id = p.user.id;
+  e.locked = p.Can(model::Permission::kSync) && !p.IsSiteAdmin() ? true : e.locked;
+  if (e.published && !p.Can(model::Permission::kPublish)) e.published = false;
+  if (e.published && e.publish_timestamp <= 0) e.publish_timestamp = now;
+  size_t total = input.attributes.size();
+  for (const auto& o : input.objects) total += o.attributes.size();
+  if (total > options_.max_attributes_per_request) {
+    return MakeError(ErrorCode::kTooLarge, "this event has " + std::to_string(total) + " attributes; the limit per request is " +
+                                               std::to_string(options_.max_attributes_per_request) + ": split it");
+  }
+  // Validate and normalise every child before touching the store.
+  e.attributes.reserve(input.attributes.size());
+  for (size_t i = 0; i < input.attributes.size(); ++i) {
+    auto a = BuildAttribute(input.attributes[i], e, options_, now);
+    if (!a.ok()) return std::move(a).error().WithFieldPrefix("Attribute[" + std::to_string(i) + "]");
+    e.attributes.push_back(std::move(a).value());
+  }
+  for (size_t i = 0; i < input.objects.size(); ++i) {
+    auto o = impl_->BuildObject(input.objects[i], e, options_, now);
+    if (!o.ok()) return std::move(o).error().WithFieldPrefix("Object[" + std::to_string(i) + "]");
+    e.objects.push_back(std::move(o).value());
+  }
+  BW_RETURN_IF_ERROR(CheckUniqueUuids(e));
+
+  Status st = store_.Write([&](store::WriteTxn& txn) -> Status {
+    BW_RETURN_IF_ERROR(CheckSharingGroup(txn, p, e.distribution, e.sharing_group_id, "sharing_group_id"));
+    for (size_t i = 0; i < e.attributes.size(); ++i) {
+      BW_RETURN_IF_ERROR(CheckSharingGroup(txn, p, e.attributes[i].distribution, e.attributes[i].sharing_group_id,
+                                           "Attribute[" + std::to_string(i) + "].sharing_group_id"));
+    }
+    BW_ASSIGN_OR_RETURN(e.orgc_id, ResolveOrgc(txn, p, input.orgc, now));
+    BW_ASSIGN_OR_RETURN(e.tags, impl_->ResolveTags(txn, p, input.tags));
+    for (size_t i = 0; i < e.attributes.size(); ++i) {
+      auto tags = impl_->ResolveTags(txn, p, input.attributes[i].tags);
+      if (!tags.ok()) return std::move(tags).error().WithFieldPrefix("Attribute[" + std::to_string(i) + "]");
+      e.attributes[i].tags = std::move(tags).value();
+    }
+    for (size_t i = 0; i < e.objects.size(); ++i) {
+      for (size_t j = 0; j < e.objects[i].attributes.size(); ++j) {
+        auto tags = impl_->ResolveTags(txn, p, input.objects[i].attributes[j].tags);
+        if (!tags.ok()) return std::move(tags).error();
+        e.objects[i].attributes[j].tags = std::move(tags).value();
+      }
+    }
+    BW_ASSIGN_OR_RETURN(auto existing, txn.FindEventByUuid(e.uuid));
+    if (existing) {
+      return MakeError(ErrorCode::kConflict, "an event with uuid " + e.uuid + " already exists: use events/edit", "uuid");
+    }
+    BW_RETURN_IF_ERROR(txn.InsertEvent(e));
+    return Audit(txn, p, clock_.NowMicros(), "add", "Event", e.id, e.uuid, "Event (" + std::to_string(e.id) + "): " + e.info.substr(0, 200));
+  });
+  if (!st.ok()) return std::move(st).error();
+  impl_->CountIngest(e);
+  return ViewEvent(p, EventRef{std::to_string(e.id)}, store::DeletedFilter::kExclude);
+}
+
+Result<model::Event> Hub::EditEvent(const Principal& p, const EventRef& ref, misp::EventInput input) {
+  const int64_t now = clock_.NowSeconds();
+  Id event_id = 0;
+  Status st = store_.Write([&](store::WriteTxn& txn) -> Status {
+    BW_ASSIGN_OR_RETURN(model::Event e, FindVisibleEvent(txn, p, ref.text));
+    BW_RETURN_IF_ERROR(access::CheckCanModifyEvent(p, e));
+    event_id = e.id;
+    const auto& in = input.event;
+    const auto& has = input.present;
+    if (has.count("timestamp") && in.timestamp > 0 && in.timestamp <= e.timestamp && p.Can(model::Permission::kSync) &&
+        !p.IsSiteAdmin()) {
+      return MakeError(ErrorCode::kConflict, "Event in the request not newer than the local copy.", "timestamp");
+    }
+    if (has.count("info")) {
+      if (in.info.empty()) return MakeError(ErrorCode::kInvalid, "an event needs a non-empty info", "info");
+      e.info = in.info;
+    }
+    if (has.count("date")) e.date = in.date;
+    if (has.count("threat_level_id")) e.threat_level = in.threat_level;
+    if (has.count("analysis")) e.analysis = in.analysis;
+    if (has.count("distribution")) {
+      if (in.distribution == model::Distribution::kInherit) {
+        return MakeError(ErrorCode::kInvalid, "an event's distribution is 0 to 4", "distribution");
+      }
+      e.distribution = in.distribution;
+      e.sharing_group_id = in.distribution == model::Distribution::kSharingGroup ? in.sharing_group_id : 0;
+    } else if (has.count("sharing_group_id") && e.distribution == model::Distribution::kSharingGroup) {
+      e.sharing_group_id = in.sharing_group_id;
+    }
+    BW_RETURN_IF_ERROR(CheckSharingGroup(txn, p, e.distribution, e.sharing_group_id, "sharing_group_id"));
+    if (has.count("disable_correlation")) e.disable_correlation = in.disable_correlation;
+    if (has.count("extends_uuid")) e.extends_uuid = in.extends_uuid;
+    if (has.count("published") && !in.published) e.published = false;
+    e.timestamp = has.count("timestamp") && in.timestamp > e.timestamp ? in.timestamp : now;
+
+    // Children: an attribute or object whose uuid exists is updated, a new one is added. Children missing
+    // from the request are left alone (MISP semantics; deletion is explicit).
+    for (size_t i = 0; i < input.attributes.size(); ++i) {
+      const std::string field = "Attribute[" + std::to_string(i) + "]";
+      auto built = BuildAttribute(input.attributes[i], e, options_, now);
+      if (!built.ok()) return std::move(built).error().WithFieldPrefix(field);
+      model::Attribute a = std::move(built).value();
+      BW_RETURN_IF_ERROR(CheckSharingGroup(txn, p, a.distribution, a.sharing_group_id, field + ".sharing_group_id"));
+      BW_ASSIGN_OR_RETURN(auto existing, txn.FindAttributeByUuid(a.uuid));
+      auto tags = impl_->ResolveTags(txn, p, input.attributes[i].tags);
+      if (!tags.ok()) return std::move(tags).error().WithFieldPrefix(field);
+      if (existing) {
+        if (existing->event_id != e.id) {
+          return MakeError(ErrorCode::kConflict, "attribute uuid " + a.uuid + " belongs to another event", field + ".uuid");
+        }
+        if (input.attributes[i].has_timestamp && a.timestamp <= existing->timestamp) continue;  // not newer
+        a.id = existing->id;
+        a.object_id = existing->object_id;
+        a.object_relation = existing->object_relation;
+        BW_RETURN_IF_ERROR(txn.UpdateAttribute(a));
+        for (const auto& t : tags.value()) {
+          BW_RETURN_IF_ERROR(txn.AttachTag(store::TagTarget::kAttribute, a.id, t.tag.id, t.local));
+        }
+      } else {
+        a.tags = std::move(tags).value();
+        BW_RETURN_IF_ERROR(txn.InsertAttribute(a));
+      }
+    }
+    for (size_t i = 0; i < input.objects.size(); ++i) {
+      auto built = impl_->BuildObject(input.objects[i], e, options_, now);
+      if (!built.ok()) return std::move(built).error().WithFieldPrefix("Object[" + std::to_string(i) + "]");
+      model::Object o = std::move(built).value();
+      BW_ASSIGN_OR_RETURN(auto existing, txn.FindObjectByUuid(o.uuid));
+      if (existing) {
+        if (existing->event_id != e.id) {
+          return MakeError(ErrorCode::kConflict, "object uuid " + o.uuid + " belongs to another event",
+                           "Object[" + std::to_string(i) + "].uuid");
+        }
+        continue;  // object updates go through objects/edit
+      }
+      for (size_t j = 0; j < o.attributes.size(); ++j) {
+        BW_ASSIGN_OR_RETURN(o.attributes[j].tags, impl_->ResolveTags(txn, p, input.objects[i].attributes[j].tags));
+      }
+      BW_RETURN_IF_ERROR(txn.InsertObject(o));
+    }
+    if (has.count("Tag")) {
+      // The request's global tags replace the event's global tags; local tags stay.
+      BW_ASSIGN_OR_RETURN(auto wanted, impl_->ResolveTags(txn, p, input.tags));
+      std::set<Id> wanted_ids;
+      for (const auto& t : wanted) {
+        wanted_ids.insert(t.tag.id);
+        BW_RETURN_IF_ERROR(txn.AttachTag(store::TagTarget::kEvent, e.id, t.tag.id, t.local));
+      }
+      for (const auto& t : e.tags) {
+        if (!t.local && !wanted_ids.count(t.tag.id)) {
+          BW_RETURN_IF_ERROR(txn.DetachTag(store::TagTarget::kEvent, e.id, t.tag.id));
+        }
+      }
+    }
+    BW_RETURN_IF_ERROR(txn.UpdateEventHeader(e, model::ChangeAction::kEdit));
+    return Audit(txn, p, clock_.NowMicros(), "edit", "Event", e.id, e.uuid, "Event (" + std::to_string(e.id) + ") edited");
+  });
+  if (!st.ok()) return std::move(st).error();
+  return ViewEvent(p, EventRef{std::to_string(event_id)}, store::DeletedFilter::kExclude);
+}
+
+Status Hub::DeleteEvent(const Principal& p, const EventRef& ref) {
+  return store_.Write([&](store::WriteTxn& txn) -> Status {
+    BW_ASSIGN_OR_RETURN(model::Event e, FindVisibleEvent(txn, p, ref.text));
+    BW_RETURN_IF_ERROR(access::CheckCanModifyEvent(p, e));
+    BW_RETURN_IF_ERROR(txn.DeleteEvent(e.id));
+    return Audit(txn, p, clock_.NowMicros(), "delete", "Event", e.id, e.uuid, "Event (" + std::to_string(e.id) + ") deleted");
+  });
+}
+
+Result<model::Event> Hub::PublishEvent(const Principal& p, const EventRef& ref, bool publish) {
+  Id id = 0;
+  Status st = store_.Write([&](store::WriteTxn& txn) -> Status {
+    BW_ASSIGN_OR_RETURN(model::Event e, FindVisibleEvent(txn, p, ref.text));
+    BW_RETURN_IF_ERROR(access::CheckCanPublishEvent(p, e));
+    id = e.id;
+    e.published = publish;
+    if (publish) e.publish_timestamp = clock_.NowSeconds();
+    BW_RETURN_IF_ERROR(
+        txn.UpdateEventHeader(e, publish ? model::ChangeAction::kPublish : model::ChangeAction::kUnpublish));
+    return Audit(txn, p, clock_.NowMicros(), publish ? "publish" : "unpublish", "Event", e.id, e.uuid,
+                 std::string("Event (") + std::to_string(e.id) + (publish ? ") published" : ") unpublished"));
+  });
+  if (!st.ok()) return std::move(st).error();
+  return ViewEvent(p, EventRef{std::to_string(id)}, store::DeletedFilter::kExclude);
+}
+
+Result<model::Event> Hub::ViewEvent(const Principal& p, const EventRef& ref, store::DeletedFilter deleted) {
+  model::Event out;
+  Status st = store_.Read([&](store::ReadTxn& txn) -> Status {
+    BW_ASSIGN_OR_RETURN(model::Event header, FindVisibleEvent(txn, p, ref.text));
+    store::EventLoad load;
+    load.deleted = deleted;
+    BW_ASSIGN_OR_RETURN(auto full, txn.LoadEvent(header.id, load));
+    if (!full) return NotFound("event", ref.text);
+    out = std::move(*full);
+    return Ok();
+  });
+  if (!st.ok()) return std::move(st).error();
+  access::FilterEvent(p, out);
+  return out;
+}
+
+}  // namespace bulwark::hub

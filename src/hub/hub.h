@@ -1,0 +1,169 @@
+// The hub's services: the single write path (validate, normalise, authorise, write in one transaction with
+// its change-log entries and audit line) and the access-filtered read paths. Every API route, import, sync
+// and sensor report goes through here; the HTTP layer only translates.
+//
+// Thread-safety: all methods may be called concurrently; writes are serialised by the store.
+// Errors: kUnauthenticated, kForbidden, kNotFound (also for what exists but is not visible), kConflict,
+// kInvalid / kBadRequest with the offending field, kTooLarge. A failed call writes nothing.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "access/access.h"
+#include "common/clock.h"
+#include "common/log.h"
+#include "common/result.h"
+#include "hub/search.h"
+#include "misp/misp_json.h"
+#include "model/entities.h"
+#include "store/store.h"
+
+namespace bulwark::model {
+class TaxonomyRegistry;
+class ObjectTemplateRegistry;
+}  // namespace bulwark::model
+
+namespace bulwark::hub {
+
+using access::Principal;
+using model::Id;
+
+struct HubOptions {
+  // Default: 1 (this community), as MISP's MISP.default_event_distribution.
+  model::Distribution default_event_distribution = model::Distribution::kCommunity;
+  // Default: 5 (inherit event).
+  model::Distribution default_attribute_distribution = model::Distribution::kInherit;
+  // Attributes accepted in one request (events/add, attributes/add). Default: 1,000,000.
+  size_t max_attributes_per_request = 1'000'000;
+};
+
+// A freshly created API key: the clear key is returned once and never stored.
+struct CreatedKey {
+  model::ApiKey key;
+  std::string clear_key;
+};
+
+// An event reference as clients give it: numeric id or uuid.
+struct EventRef {
+  std::string text;
+};
+
+class Hub {
+ public:
+  Hub(store::Store& store, const Clock& clock, HubOptions options, Logger log);
+  ~Hub();
+
+  store::Store& store() { return store_; }
+  const Clock& clock() const { return clock_; }
+
+  // Loads taxonomies and object templates from the store's library documents (after `library load`).
+  Status ReloadLibrary();
+
+  // ---- Authentication
+  Result<Principal> Authenticate(std::string_view api_key);
+
+  // ---- Set-up (no principal: used by `bulwark init` and the demo)
+  Status EnsureDefaultRoles();
+  // Creates the organisation, a site-admin user in it, and a key. Fails with kConflict if the email exists.
+  Result<CreatedKey> CreateSiteAdmin(const std::string& org_name, const std::string& email);
+
+  // ---- Events
+  Result<model::Event> AddEvent(const Principal& p, misp::EventInput input);
+  Result<model::Event> EditEvent(const Principal& p, const EventRef& ref, misp::EventInput input);
+  Status DeleteEvent(const Principal& p, const EventRef& ref);
+  Result<model::Event> PublishEvent(const Principal& p, const EventRef& ref, bool publish);
+  // The whole event as the principal may see it. kNotFound when absent or invisible.
+  Result<model::Event> ViewEvent(const Principal& p, const EventRef& ref, store::DeletedFilter deleted);
+  // Event headers (no attributes) the principal may see, matching the search; visitor returns false to stop.
+  Status IndexEvents(const Principal& p, const SearchRequest& req, const std::function<bool(const model::Event&)>& visit);
+  // Whole events that match: event filters plus, when given, attribute filters (an event matches when one
+  // of its visible attributes does). Events are filtered for the principal before the visitor sees them.
+  Status SearchEvents(const Principal& p, const SearchRequest& req, const std::function<bool(model::Event&)>& visit);
+
+  // ---- Attributes
+  Result<std::vector<model::Attribute>> AddAttributes(const Principal& p, const EventRef& event,
+                                                      std::vector<misp::AttributeInput> inputs);
+  Result<model::Attribute> EditAttribute(const Principal& p, const std::string& ref, misp::AttributeInput input);
+  enum class DeleteMode { kSoft, kHard };
+  Status DeleteAttribute(const Principal& p, const std::string& ref, DeleteMode mode);
+  Result<model::Attribute> RestoreAttribute(const Principal& p, const std::string& ref);
+  // An attribute with its event header, if visible.
+  struct AttributeView {
+    model::Attribute attribute;
+    model::Event event;
+  };
+  Result<AttributeView> ViewAttribute(const Principal& p, const std::string& ref);
+  // Visible attributes matching the search, in id order, with their events. Paging by limit/page/after_id.
+  Status SearchAttributes(const Principal& p, const SearchRequest& req,
+                          const std::function<bool(const store::AttributeRow&)>& visit);
+
+  // ---- Objects
+  Result<model::Object> AddObject(const Principal& p, const EventRef& event, misp::ObjectInput input);
+  Result<model::Object> EditObject(const Principal& p, const std::string& ref, misp::ObjectInput input);
+  Status DeleteObject(const Principal& p, const std::string& ref, DeleteMode mode);
+
+  // ---- Tags
+  Result<std::vector<model::Tag>> ListTags(const Principal& p, const std::optional<std::string>& search);
+  Result<model::Tag> ViewTag(const Principal& p, const std::string& ref);
+  Result<model::Tag> AddTag(const Principal& p, misp::TagInput input);
+  Result<model::Tag> EditTag(const Principal& p, const std::string& ref, misp::TagInput input);
+  Status DeleteTag(const Principal& p, const std::string& ref);
+  // Attaches a tag (by id or name; created if the name is new) to the event or attribute with `uuid`.
+  Status AttachTag(const Principal& p, const std::string& uuid, const std::string& tag, bool local);
+  Status DetachTag(const Principal& p, const std::string& uuid, const std::string& tag);
+
+  // ---- Sightings
+  Result<std::vector<model::Sighting>> AddSightings(const Principal& p, misp::SightingInput input);
+  Status SearchSightings(const Principal& p, const store::SightingQuery& q,
+                         const std::function<bool(const model::Sighting&)>& visit);
+
+  // ---- Organisations, users, keys, roles, sharing groups, audit
+  Result<std::vector<model::Organisation>> ListOrganisations(const Principal& p);
+  Result<model::Organisation> ViewOrganisation(const Principal& p, const std::string& ref);
+  Result<model::Organisation> AddOrganisation(const Principal& p, misp::OrganisationInput input);
+  Result<model::Organisation> EditOrganisation(const Principal& p, const std::string& ref, misp::OrganisationInput input);
+  Status DeleteOrganisation(const Principal& p, const std::string& ref);
+
+  Result<std::vector<model::User>> ListUsers(const Principal& p);
+  Result<model::User> ViewUser(const Principal& p, const std::string& ref);  // "me" is the caller
+  Result<model::User> AddUser(const Principal& p, misp::UserInput input);
+  Result<model::User> EditUser(const Principal& p, const std::string& ref, misp::UserInput input);
+  Status DeleteUser(const Principal& p, const std::string& ref);
+  struct KeyRequest {
+    std::optional<int64_t> expiration;
+    bool read_only = false;
+    std::string comment;
+  };
+  Result<CreatedKey> AddApiKey(const Principal& p, const std::string& user_ref, const KeyRequest& req);
+  Result<std::vector<model::Role>> ListRoles(const Principal& p);
+
+  Result<std::vector<model::SharingGroup>> ListSharingGroups(const Principal& p);
+  Result<model::SharingGroup> ViewSharingGroup(const Principal& p, const std::string& ref);
+  Result<model::SharingGroup> AddSharingGroup(const Principal& p, misp::SharingGroupInput input);
+  Result<model::SharingGroup> EditSharingGroup(const Principal& p, const std::string& ref, misp::SharingGroupInput input);
+  Status DeleteSharingGroup(const Principal& p, const std::string& ref);
+  Status AddSharingGroupOrg(const Principal& p, const std::string& sg_ref, const std::string& org_ref, bool extend);
+  Status RemoveSharingGroupOrg(const Principal& p, const std::string& sg_ref, const std::string& org_ref);
+
+  Result<std::vector<model::AuditEntry>> ListAudit(const Principal& p, Id after_id, size_t limit);
+  Result<std::vector<model::Change>> ReadChanges(const Principal& p, int64_t after_seq, size_t limit);
+
+  // Lookups for rendering (no access decision: callers render only what they were allowed to get).
+  Result<std::optional<model::Organisation>> GetOrganisation(Id id);
+  Result<std::optional<model::SharingGroup>> GetSharingGroup(Id id);
+
+ private:
+  class Impl;
+  store::Store& store_;
+  const Clock& clock_;
+  HubOptions options_;
+  Logger log_;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace bulwark::hub

@@ -1,0 +1,34 @@
+// Private helpers shared by the hub's service files. Not part of the module's contract.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hub/hub.h"
+
+namespace bulwark::hub::internal {
+
+inline Error NotFound(std::string_view what, std::string_view ref) {
+  return MakeError(ErrorCode::kNotFound, std::string(what) + " '" + std::string(ref) + "' not found or not visible to you");
+}
+
+// True when s is a positive decimal integer that fits an Id.
+bool ParseId(std::string_view s, Id& out);
+
+// Finds an event by id or uuid; kNotFound when absent or when the principal may not see it.
+Result<model::Event> FindVisibleEvent(store::ReadTxn& txn, const Principal& p, std::string_view ref);
+
+// Turns parsed attribute input into a valid, normalised attribute of `event` (type known, category allowed,
+// value normalised for its type, defaults applied). Tags are resolved separately. `now` fills timestamps.
+Result<model::Attribute> BuildAttribute(const misp::AttributeInput& in, const model::Event& event,
+                                        const HubOptions& options, int64_t now);
+
+// Appends one audit line for the principal.
+Status Audit(store::WriteTxn& txn, const Principal& p, int64_t now_micros, std::string action, std::string model,
+             Id model_id, std::string uuid, std::string title);
+
+// Validates a sharing-group choice: distribution 4 needs an existing sharing group the principal can see.
+Status CheckSharingGroup(store::ReadTxn& txn, const Principal& p, model::Distribution d, Id sg, std::string_view field);
+
+}  // namespace bulwark::hub::internal

@@ -1,0 +1,453 @@
+// Searches: request parsing (MISP RestSearch parameters) and the access-filtered attribute and event scans.
+#include "hub/search.h"
+
+#include <boost/json.hpp>
+
+#include <charconv>
+#include <set>
+
+#include "common/uuid.h"
+#include "hub/hub.h"
+#include "hub/internal.h"
+
+namespace bulwark::hub {
+
+using namespace internal;
+namespace json = boost::json;
+
+namespace {
+
+Error BadParam(const std::string& name, const std::string& what) {
+  return MakeError(ErrorCode::kBadRequest, "parameter '" + name + "' " + what, name);
+}
+
+// A scalar parameter as text: strings as they are, integers and booleans as decimal text.
+Result<std::optional<std::string>> ScalarText(const json::value& v, const std::string& name) {
+  if (v.is_null()) return std::optional<std::string>();
+  if (v.is_string()) return std::optional<std::string>(std::string(v.get_string()));
+  if (v.is_int64()) return std::optional<std::string>(std::to_string(v.get_int64()));
+  if (v.is_uint64()) return std::optional<std::string>(std::to_string(v.get_uint64()));
+  if (v.is_bool()) return std::optional<std::string>(v.get_bool() ? "1" : "0");
+  if (v.is_double()) return BadParam(name, "must not be a fractional number");
+  return BadParam(name, "must be a string or a number");
+}
+
+// A parameter that may be a scalar or a list of scalars. "A||B" in a string is MISP's list shorthand.
+Result<std::vector<std::string>> TextList(const json::value& v, const std::string& name) {
+  std::vector<std::string> out;
+  auto add_split = [&](const std::string& s) {
+    size_t start = 0;
+    while (true) {
+      size_t pos = s.find("||", start);
+      std::string part = s.substr(start, pos == std::string::npos ? std::string::npos : pos - start);
+      if (!part.empty()) out.push_back(std::move(part));
+      if (pos == std::string::npos) break;
+      start = pos + 2;
+    }
+  };
+  if (v.is_array()) {
+    if (v.get_array().size() > 10000) return BadParam(name, "has more than 10000 entries");
+    for (const auto& item : v.get_array()) {
+      BW_ASSIGN_OR_RETURN(auto s, ScalarText(item, name));
+      if (s) out.push_back(std::move(*s));
+    }
+    return out;
+  }
+  BW_ASSIGN_OR_RETURN(auto s, ScalarText(v, name));
+  if (s) add_split(*s);
+  return out;
+}
+
+Result<std::optional<bool>> BoolParam(const json::value& v, const std::string& name) {
+  if (v.is_null()) return std::optional<bool>();
+  if (v.is_bool()) return std::optional<bool>(v.get_bool());
+  if (v.is_array()) {
+    // [0,1] means "both": no condition.
+    return std::optional<bool>();
+  }
+  BW_ASSIGN_OR_RETURN(auto s, ScalarText(v, name));
+  if (!s || s->empty()) return std::optional<bool>();
+  if (*s == "1" || *s == "true") return std::optional<bool>(true);
+  if (*s == "0" || *s == "false") return std::optional<bool>(false);
+  return BadParam(name, "must be true/false or 1/0");
+}
+
+// A point in time: epoch seconds, a relative duration ("5d" = now - 5 days), or a date/date-time.
+Result<int64_t> TimePoint(const std::string& s, const std::string& name, const Clock& clock) {
+  int64_t n = 0;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+  if (ec == std::errc() && ptr == s.data() + s.size()) return n;
+  if (auto d = ParseDurationSeconds(s)) return clock.NowSeconds() - *d;
+  if (auto t = ParseDateTimeMicros(s)) return *t / 1'000'000;
+  return BadParam(name, "must be epoch seconds, a duration such as 7d, or a date YYYY-MM-DD: '" + s.substr(0, 40) + "'");
+}
+
+// timestamp-like ranges: a single value (a lower bound) or [from, to].
+Status TimeRange(const json::value& v, const std::string& name, const Clock& clock, std::optional<int64_t>& from,
+                 std::optional<int64_t>& to) {
+  if (v.is_array()) {
+    const auto& a = v.get_array();
+    if (a.size() != 2) return BadParam(name, "as a list must be [from, to]");
+    BW_ASSIGN_OR_RETURN(auto f, ScalarText(a[0], name));
+    BW_ASSIGN_OR_RETURN(auto t, ScalarText(a[1], name));
+    if (f && !f->empty()) {
+      BW_ASSIGN_OR_RETURN(from, TimePoint(*f, name, clock));
+    }
+    if (t && !t->empty()) {
+      BW_ASSIGN_OR_RETURN(to, TimePoint(*t, name, clock));
+    }
+    return Ok();
+  }
+  BW_ASSIGN_OR_RETURN(auto s, ScalarText(v, name));
+  if (s && !s->empty()) {
+    BW_ASSIGN_OR_RETURN(from, TimePoint(*s, name, clock));
+  }
+  return Ok();
+}
+
+Status ParseTags(const json::value& v, TagTerms& out) {
+  if (v.is_object()) {
+    for (const auto& [key, value] : v.get_object()) {
+      BW_ASSIGN_OR_RETURN(auto names, TextList(value, "tags"));
+      if (key == "AND" || key == "and") {
+        out.all_of.insert(out.all_of.end(), names.begin(), names.end());
+      } else if (key == "OR" || key == "or") {
+        out.any_of.insert(out.any_of.end(), names.begin(), names.end());
+      } else if (key == "NOT" || key == "not") {
+        out.none_of.insert(out.none_of.end(), names.begin(), names.end());
+      } else {
+        return BadParam("tags", "accepts only the keys AND, OR and NOT");
+      }
+    }
+    return Ok();
+  }
+  BW_ASSIGN_OR_RETURN(auto names, TextList(v, "tags"));
+  for (auto& n : names) {
+    if (n.size() > 1 && n[0] == '!') {
+      out.none_of.push_back(n.substr(1));
+    } else {
+      out.any_of.push_back(std::move(n));
+    }
+  }
+  return Ok();
+}
+
+Result<size_t> SizeParam(const json::value& v, const std::string& name, size_t max) {
+  BW_ASSIGN_OR_RETURN(auto s, ScalarText(v, name));
+  if (!s || s->empty()) return size_t{0};
+  size_t n = 0;
+  auto [ptr, ec] = std::from_chars(s->data(), s->data() + s->size(), n);
+  if (ec != std::errc() || ptr != s->data() + s->size() || n > max) {
+    return BadParam(name, "must be a whole number from 0 to " + std::to_string(max));
+  }
+  return n;
+}
+
+}  // namespace
+
+Result<SearchRequest> ParseSearchRequest(const json::value& body, const Clock& clock) {
+  SearchRequest r;
+  if (body.is_null()) return r;
+  if (!body.is_object()) return MakeError(ErrorCode::kBadRequest, "the search body must be a JSON object");
+  const json::object* o = &body.get_object();
+  if (auto it = o->find("request"); it != o->end() && it->value().is_object()) o = &it->value().get_object();
+  for (const auto& [k, v] : *o) {
+    const std::string key(k);
+    if (key == "value" || key == "values") {
+      BW_ASSIGN_OR_RETURN(auto vals, TextList(v, key));
+      r.values.insert(r.values.end(), vals.begin(), vals.end());
+    } else if (key == "type") {
+      BW_ASSIGN_OR_RETURN(r.types, TextList(v, key));
+    } else if (key == "category") {
+      BW_ASSIGN_OR_RETURN(r.categories, TextList(v, key));
+    } else if (key == "org") {
+      BW_ASSIGN_OR_RETURN(r.orgs, TextList(v, key));
+    } else if (key == "eventid" || key == "event_id") {
+      BW_ASSIGN_OR_RETURN(r.events, TextList(v, key));
+    } else if (key == "uuid") {
+      BW_ASSIGN_OR_RETURN(r.uuids, TextList(v, key));
+    } else if (key == "tags" || key == "tag" || key == "event_tags") {
+      BW_RETURN_IF_ERROR(ParseTags(v, r.tags));
+    } else if (key == "from" || key == "to") {
+      BW_ASSIGN_OR_RETURN(auto s, ScalarText(v, key));
+      if (s && !s->empty()) {
+        BW_ASSIGN_OR_RETURN(int64_t t, TimePoint(*s, key, clock));
+        (key == "from" ? r.date_from : r.date_to) = t;
+      }
+    } else if (key == "last") {
+      BW_ASSIGN_OR_RETURN(auto s, ScalarText(v, key));
+      if (s && !s->empty()) {
+        int64_t secs = 0;
+        auto [ptr, ec] = std::from_chars(s->data(), s->data() + s->size(), secs);
+        if (ec == std::errc() && ptr == s->data() + s->size()) {
+          r.publish_timestamp_from = clock.NowSeconds() - secs;
+        } else if (auto d = ParseDurationSeconds(*s)) {
+          r.publish_timestamp_from = clock.NowSeconds() - *d;
+        } else {
+          return BadParam(key, "must be a duration such as 7d or a number of seconds");
+        }
+      }
+    } else if (key == "timestamp" || key == "attribute_timestamp") {
+      BW_RETURN_IF_ERROR(TimeRange(v, key, clock, r.timestamp_from, r.timestamp_to));
+    } else if (key == "publish_timestamp") {
+      BW_RETURN_IF_ERROR(TimeRange(v, key, clock, r.publish_timestamp_from, r.publish_timestamp_to));
+    } else if (key == "published") {
+      BW_ASSIGN_OR_RETURN(r.published, BoolParam(v, key));
+    } else if (key == "to_ids") {
+      BW_ASSIGN_OR_RETURN(r.to_ids, BoolParam(v, key));
+    } else if (key == "deleted") {
+      if (v.is_array()) {
+        r.deleted = store::DeletedFilter::kInclude;
+      } else {
+        BW_ASSIGN_OR_RETURN(auto s, ScalarText(v, key));
+        if (!s || s->empty() || *s == "0" || *s == "false") {
+          r.deleted = store::DeletedFilter::kExclude;
+        } else if (*s == "1" || *s == "true" || *s == "only") {
+          r.deleted = store::DeletedFilter::kOnly;
+        } else {
+          return BadParam(key, "must be 0, 1, only or [0,1]");
+        }
+      }
+    } else if (key == "limit") {
+      BW_ASSIGN_OR_RETURN(r.limit, SizeParam(v, key, 1'000'000'000));
+    } else if (key == "page") {
+      BW_ASSIGN_OR_RETURN(r.page, SizeParam(v, key, 1'000'000'000));
+      if (r.page == 0) r.page = 1;
+    } else if (key == "includeEventUuid") {
+      BW_ASSIGN_OR_RETURN(auto b, BoolParam(v, key));
+      r.include_event_uuid = b.value_or(false);
+    } else if (key == "includeEventTags") {
+      BW_ASSIGN_OR_RETURN(auto b, BoolParam(v, key));
+      r.include_event_tags = b.value_or(false);
+    } else if (key == "returnFormat") {
+      BW_ASSIGN_OR_RETURN(auto s, ScalarText(v, key));
+      if (s && *s != "json") {
+        return MakeError(ErrorCode::kInvalid, "returnFormat '" + s->substr(0, 32) + "' is not supported yet; use json",
+                         key);
+      }
+    }
+    // Other MISP parameters (includeContext, enforceWarninglist, ...) are accepted and ignored for now;
+    // docs/misp-compatibility.md lists them.
+  }
+  return r;
+}
+
+namespace {
+
+// Resolved, store-level form of the parts of a SearchRequest shared by both scans.
+struct ResolvedFilters {
+  bool impossible = false;  // a condition no row can satisfy (e.g. an unknown tag in AND)
+  store::TagFilter tags;
+  std::vector<Id> orgc_ids;
+  std::vector<Id> event_ids;
+  std::vector<std::string> event_uuids;
+};
+
+Result<ResolvedFilters> Resolve(store::ReadTxn& txn, const SearchRequest& r) {
+  ResolvedFilters f;
+  auto tag_id = [&](const std::string& name) -> Result<std::optional<Id>> {
+    BW_ASSIGN_OR_RETURN(auto t, txn.FindTagByName(name));
+    if (!t) return std::optional<Id>();
+    return std::optional<Id>(t->id);
+  };
+  for (const auto& n : r.tags.all_of) {
+    BW_ASSIGN_OR_RETURN(auto id, tag_id(n));
+    if (!id) f.impossible = true; else f.tags.all_of.push_back(*id);
+  }
+  for (const auto& n : r.tags.any_of) {
+    BW_ASSIGN_OR_RETURN(auto id, tag_id(n));
+    if (id) f.tags.any_of.push_back(*id);
+  }
+  if (!r.tags.any_of.empty() && f.tags.any_of.empty()) f.impossible = true;
+  for (const auto& n : r.tags.none_of) {
+    BW_ASSIGN_OR_RETURN(auto id, tag_id(n));
+    if (id) f.tags.none_of.push_back(*id);
+  }
+  for (const auto& o : r.orgs) {
+    Id id = 0;
+    std::optional<model::Organisation> org;
+    if (ParseId(o, id)) {
+      f.orgc_ids.push_back(id);
+      continue;
+    }
+    if (IsUuid(o)) {
+      BW_ASSIGN_OR_RETURN(org, txn.FindOrganisationByUuid(NormaliseUuid(o)));
+    } else {
+      BW_ASSIGN_OR_RETURN(org, txn.FindOrganisationByName(o));
+    }
+    if (org) f.orgc_ids.push_back(org->id);
+  }
+  if (!r.orgs.empty() && f.orgc_ids.empty()) f.impossible = true;
+  for (const auto& e : r.events) {
+    Id id = 0;
+    if (ParseId(e, id)) {
+      f.event_ids.push_back(id);
+    } else if (IsUuid(e)) {
+      f.event_uuids.push_back(NormaliseUuid(e));
+    } else {
+      return MakeError(ErrorCode::kBadRequest, "eventid must hold event ids or uuids", "eventid");
+    }
+  }
+  return f;
+}
+
+std::optional<std::string> DateText(const std::optional<int64_t>& t) {
+  if (!t) return std::nullopt;
+  return FormatDate(*t);
+}
+
+// Pages MISP-style (limit + page) over a stream of visible results.
+class Pager {
+ public:
+  explicit Pager(const SearchRequest& r)
+      : skip_(r.limit > 0 ? (r.page - 1) * r.limit : 0), limit_(r.limit) {}
+  // Returns whether this result is on the page; sets done() once the page is full.
+  bool Take() {
+    if (skip_ > 0) {
+      --skip_;
+      return false;
+    }
+    ++taken_;
+    return true;
+  }
+  bool done() const { return limit_ > 0 && taken_ >= limit_; }
+
+ private:
+  size_t skip_;
+  size_t limit_;
+  size_t taken_ = 0;
+};
+
+bool HasAttributeConditions(const SearchRequest& r) {
+  return !r.values.empty() || !r.types.empty() || !r.categories.empty() || r.to_ids.has_value() ||
+         r.timestamp_from || r.timestamp_to;
+}
+
+}  // namespace
+
+Status Hub::SearchAttributes(const Principal& p, const SearchRequest& r,
+                             const std::function<bool(const store::AttributeRow&)>& visit) {
+  return store_.Read([&](store::ReadTxn& txn) -> Status {
+    BW_ASSIGN_OR_RETURN(ResolvedFilters f, Resolve(txn, r));
+    if (f.impossible) return Ok();
+    store::AttributeQuery q;
+    for (const auto& v : r.values) {
+      (v.find('%') != std::string::npos ? q.value_likes : q.values).push_back(v);
+    }
+    q.types = r.types;
+    q.categories = r.categories;
+    q.uuids.reserve(r.uuids.size());
+    for (const auto& u : r.uuids) q.uuids.push_back(NormaliseUuid(u));
+    q.event_ids = f.event_ids;
+    q.event_uuids = f.event_uuids;
+    q.orgc_ids = f.orgc_ids;
+    q.to_ids = r.to_ids;
+    q.published = r.published;
+    q.deleted = r.deleted;
+    q.timestamp_from = r.timestamp_from;
+    q.timestamp_to = r.timestamp_to;
+    q.publish_timestamp_from = r.publish_timestamp_from;
+    q.publish_timestamp_to = r.publish_timestamp_to;
+    q.date_from = DateText(r.date_from);
+    q.date_to = DateText(r.date_to);
+    q.tags = f.tags;
+    q.after_id = r.after_id;
+    Pager pager(r);
+    Status inner = Ok();
+    BW_RETURN_IF_ERROR(txn.ScanAttributes(q, [&](const store::AttributeRow& row) {
+      if (!access::CanSeeEvent(p, row.event) || !access::CanSeeAttribute(p, row.event, row.object, row.attribute)) {
+        return true;
+      }
+      if (!pager.Take()) return true;
+      bool local_hidden = false;
+      for (const auto& t : row.attribute.tags) local_hidden |= !access::CanSeeTag(p, row.event, t);
+      bool go_on;
+      if (local_hidden) {
+        model::Attribute copy = row.attribute;
+        copy.tags.erase(std::remove_if(copy.tags.begin(), copy.tags.end(),
+                                       [&](const model::AppliedTag& t) { return !access::CanSeeTag(p, row.event, t); }),
+                        copy.tags.end());
+        go_on = visit(store::AttributeRow{copy, row.event, row.object});
+      } else {
+        go_on = visit(row);
+      }
+      return go_on && !pager.done();
+    }));
+    return inner;
+  });
+}
+
+Status Hub::IndexEvents(const Principal& p, const SearchRequest& r,
+                        const std::function<bool(const model::Event&)>& visit) {
+  return store_.Read([&](store::ReadTxn& txn) -> Status {
+    BW_ASSIGN_OR_RETURN(ResolvedFilters f, Resolve(txn, r));
+    if (f.impossible) return Ok();
+    store::EventQuery q;
+    q.ids = f.event_ids;
+    q.uuids = f.event_uuids;
+    for (const auto& u : r.uuids) q.uuids.push_back(NormaliseUuid(u));
+    q.orgc_ids = f.orgc_ids;
+    q.published = r.published;
+    q.timestamp_from = r.timestamp_from;
+    q.timestamp_to = r.timestamp_to;
+    q.publish_timestamp_from = r.publish_timestamp_from;
+    q.publish_timestamp_to = r.publish_timestamp_to;
+    q.date_from = DateText(r.date_from);
+    q.date_to = DateText(r.date_to);
+    q.tags = f.tags;
+    q.attribute_values = r.values;
+    q.after_id = r.after_id;
+    Pager pager(r);
+    std::vector<Id> page;
+    BW_RETURN_IF_ERROR(txn.ScanEvents(q, [&](const model::Event& e) {
+      if (!access::CanSeeEvent(p, e)) return true;
+      if (pager.Take()) page.push_back(e.id);
+      return !pager.done() && page.size() < 1'000'000;
+    }));
+    for (Id id : page) {
+      BW_ASSIGN_OR_RETURN(auto e, txn.LoadEvent(id, store::EventLoad{false, store::DeletedFilter::kExclude}));
+      if (!e) continue;
+      access::FilterEvent(p, *e);
+      if (!visit(*e)) break;
+    }
+    return Ok();
+  });
+}
+
+Status Hub::SearchEvents(const Principal& p, const SearchRequest& r, const std::function<bool(model::Event&)>& visit) {
+  if (!HasAttributeConditions(r)) {
+    // Event-level conditions only: walk the index and load each page entry whole.
+    SearchRequest index_request = r;
+    std::vector<Id> ids;
+    BW_RETURN_IF_ERROR(IndexEvents(p, index_request, [&](const model::Event& e) {
+      ids.push_back(e.id);
+      return true;
+    }));
+    for (Id id : ids) {
+      auto e = ViewEvent(p, EventRef{std::to_string(id)}, r.deleted);
+      if (!e.ok()) continue;  // deleted meanwhile
+      if (!visit(e.value())) break;
+    }
+    return Ok();
+  }
+  // Attribute conditions: an event matches when one of its visible attributes does.
+  SearchRequest attr_request = r;
+  attr_request.limit = 0;
+  attr_request.page = 1;
+  attr_request.after_id = 0;
+  std::set<Id> event_ids;
+  BW_RETURN_IF_ERROR(SearchAttributes(p, attr_request, [&](const store::AttributeRow& row) {
+    if (row.event.id > r.after_id) event_ids.insert(row.event.id);
+    return true;
+  }));
+  Pager pager(r);
+  for (Id id : event_ids) {
+    if (!pager.Take()) continue;
+    auto e = ViewEvent(p, EventRef{std::to_string(id)}, store::DeletedFilter::kExclude);
+    if (!e.ok()) continue;
+    if (!visit(e.value()) || pager.done()) break;
+  }
+  return Ok();
+}
+
+}  // namespace bulwark::hub

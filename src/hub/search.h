@@ -1,0 +1,54 @@
+// Search requests shared by the native /api/v1 search and MISP's restSearch routes, and their parsing from
+// the JSON body MISP clients send (RestSearch parameters: value, type, category, org, tags, from, to, last,
+// timestamp, publish_timestamp, eventid, uuid, published, to_ids, deleted, limit, page, ...).
+#pragma once
+
+#include <boost/json/fwd.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/result.h"
+#include "store/store.h"
+
+namespace bulwark::hub {
+
+// Tag names with MISP's AND / OR / NOT semantics. A plain list is OR; "!name" in a list is NOT.
+struct TagTerms {
+  std::vector<std::string> all_of;
+  std::vector<std::string> any_of;
+  std::vector<std::string> none_of;
+  bool empty() const { return all_of.empty() && any_of.empty() && none_of.empty(); }
+};
+
+struct SearchRequest {
+  std::vector<std::string> values;      // exact, or with '%' wildcards; "!v" excludes are not supported
+  std::vector<std::string> types;
+  std::vector<std::string> categories;
+  std::vector<std::string> orgs;        // creator org: id, uuid or name
+  std::vector<std::string> events;      // event id or uuid
+  std::vector<std::string> uuids;       // attribute uuid (attribute search) or event uuid (event search)
+  TagTerms tags;
+  std::optional<int64_t> date_from;     // event date, epoch seconds of the day
+  std::optional<int64_t> date_to;
+  std::optional<int64_t> timestamp_from;
+  std::optional<int64_t> timestamp_to;
+  std::optional<int64_t> publish_timestamp_from;
+  std::optional<int64_t> publish_timestamp_to;
+  std::optional<bool> published;
+  std::optional<bool> to_ids;
+  store::DeletedFilter deleted = store::DeletedFilter::kExclude;
+  size_t limit = 0;                     // 0: no limit
+  size_t page = 1;                      // MISP paging, 1-based; used with limit
+  int64_t after_id = 0;                 // native cursor: results with id greater than this
+  bool include_event_uuid = false;
+  bool include_event_tags = false;
+};
+
+// Parses a RestSearch JSON body (MISP's parameter names, also in {"request": {...}}). `now` resolves `last`.
+// Errors: kBadRequest for wrong JSON types, kInvalid for values that do not parse (with the parameter name).
+Result<SearchRequest> ParseSearchRequest(const boost::json::value& body, const Clock& clock);
+
+}  // namespace bulwark::hub

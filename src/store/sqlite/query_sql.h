@@ -1,0 +1,36 @@
+// Translates the store's query structs into parameterised SQL. Every value becomes a bound parameter; the SQL
+// text depends only on which filters are set and how many values each list holds.
+//
+// Index use: conditions on an attribute's id, uuid or value are the selective ones. When one of them is present
+// the other indexable columns are written as `+a.col` so the planner cannot prefer a weaker index, and the join
+// order is fixed (attributes first). Exact value matches use `value1 IN (...) OR value2 IN (...)`, which SQLite
+// runs as a union of index lookups.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "store/sqlite/db.h"
+#include "store/store.h"
+
+namespace bulwark::store::sqlite {
+
+struct Sql {
+  std::string text;
+  std::vector<SqlValue> params;
+};
+
+// Upper bound on the values of one list filter (SQLite binds at most 32766 parameters per statement).
+inline constexpr size_t kMaxListValues = 10000;
+
+// Full SELECT for ScanAttributes: attribute columns, then event columns, then object columns (NULL for attributes
+// outside objects). Errors: kTooLarge when a list is over kMaxListValues.
+Result<Sql> AttributeSelect(const AttributeQuery& q);
+// Full SELECT for ScanEvents (event columns) and for CountEvents (one count; ignores limit).
+Result<Sql> EventSelect(const EventQuery& q);
+Result<Sql> EventCount(const EventQuery& q);
+// Full SELECT for ListSightings.
+Result<Sql> SightingSelect(const SightingQuery& q);
+
+}  // namespace bulwark::store::sqlite

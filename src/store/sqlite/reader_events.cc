@@ -1,0 +1,179 @@
+// Reads of events, attributes, objects and sightings: lookups, whole-event loads and streaming scans.
+#include <unordered_map>
+
+#include "store/sqlite/query_sql.h"
+#include "store/sqlite/rows.h"
+#include "store/sqlite/txn.h"
+
+namespace bulwark::store::sqlite {
+namespace {
+
+// Loads the attribute tags of every attribute selected by `condition` (on alias a, one `?` bound to `key`) and
+// appends them to the matching attribute in `by_id`. One query for all of them.
+Status LoadAttributeTags(Connection& conn, const std::string& condition, Id key,
+                         const std::unordered_map<Id, model::Attribute*>& by_id) {
+  if (by_id.empty()) return Ok();
+  std::string sql = std::string("SELECT x.attribute_id, x.local, ") + kTagColumns +
+                    " FROM attributes a JOIN attribute_tags x ON x.attribute_id = a.id JOIN tags t ON t.id = x.tag_id"
+                    " WHERE " +
+                    condition + " ORDER BY x.attribute_id, t.id";
+  BW_ASSIGN_OR_RETURN(Stmt s, conn.Prepare(sql));
+  s.Bind(1, key);
+  while (true) {
+    BW_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    auto it = by_id.find(s.Int(0));
+    if (it != by_id.end()) it->second->tags.push_back(model::AppliedTag{ReadTag(s, 2), s.Bool(1)});
+  }
+  return Ok();
+}
+
+// Loads the attributes selected by `condition` (alias a, one `?` bound to `key`) with their tags, in id order.
+Result<std::vector<model::Attribute>> LoadAttributes(Connection& conn, const std::string& condition, Id key) {
+  std::string sql = std::string("SELECT ") + kAttributeColumns + " FROM attributes a WHERE " + condition +
+                    " ORDER BY a.id";
+  BW_ASSIGN_OR_RETURN(auto attributes, QueryAll(conn, sql, {key}, &ReadAttribute));
+  std::unordered_map<Id, model::Attribute*> by_id;
+  by_id.reserve(attributes.size());
+  for (auto& a : attributes) by_id.emplace(a.id, &a);
+  BW_RETURN_IF_ERROR(LoadAttributeTags(conn, condition, key, by_id));
+  return attributes;
+}
+
+Result<std::vector<model::ObjectReference>> LoadReferences(Connection& conn, const std::string& condition, Id key) {
+  std::string sql = std::string("SELECT ") + kReferenceColumns + " FROM object_references rf WHERE " + condition +
+                    " ORDER BY rf.id";
+  return QueryAll(conn, sql, {key}, &ReadReference);
+}
+
+}  // namespace
+
+Result<std::optional<model::Event>> Reader::GetEvent(Id id) {
+  static const std::string kSql = std::string("SELECT ") + kEventColumns + " FROM events e WHERE e.id = ?";
+  return QueryOne(conn_, kSql, {id}, &ReadEvent);
+}
+
+Result<std::optional<model::Event>> Reader::FindEventByUuid(const std::string& uuid) {
+  static const std::string kSql = std::string("SELECT ") + kEventColumns + " FROM events e WHERE e.uuid = ?";
+  return QueryOne(conn_, kSql, {uuid}, &ReadEvent);
+}
+
+Result<std::optional<model::Event>> Reader::LoadEvent(Id id, const EventLoad& load) {
+  BW_ASSIGN_OR_RETURN(std::optional<model::Event> event, GetEvent(id));
+  if (!event) return event;
+  BW_ASSIGN_OR_RETURN(event->tags, TagsOf(TagTarget::kEvent, id));
+  if (!load.attributes) return event;
+
+  std::string object_sql = std::string("SELECT ") + kObjectColumns + " FROM objects ob WHERE ob.event_id = ?" +
+                           DeletedCondition(load.deleted, "ob") + " ORDER BY ob.id";
+  BW_ASSIGN_OR_RETURN(event->objects, QueryAll(conn_, object_sql, {id}, &ReadObject));
+  std::unordered_map<Id, model::Object*> objects;
+  for (auto& o : event->objects) objects.emplace(o.id, &o);
+
+  BW_ASSIGN_OR_RETURN(auto attributes,
+                      LoadAttributes(conn_, "a.event_id = ?" + DeletedCondition(load.deleted, "a"), id));
+  for (auto& a : attributes) {
+    if (a.object_id == 0) {
+      event->attributes.push_back(std::move(a));
+    } else if (auto it = objects.find(a.object_id); it != objects.end()) {
+      it->second->attributes.push_back(std::move(a));
+    }
+  }
+  BW_ASSIGN_OR_RETURN(auto references,
+                      LoadReferences(conn_, "rf.event_id = ?" + DeletedCondition(load.deleted, "rf"), id));
+  for (auto& r : references) {
+    if (auto it = objects.find(r.object_id); it != objects.end()) it->second->references.push_back(std::move(r));
+  }
+  return event;
+}
+
+Status Reader::ScanEvents(const EventQuery& query, const EventVisitor& visit) {
+  BW_ASSIGN_OR_RETURN(Sql sql, EventSelect(query));
+  BW_ASSIGN_OR_RETURN(Stmt s, conn_.Prepare(sql.text));
+  s.BindAll(sql.params);
+  while (true) {
+    BW_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    model::Event event = ReadEvent(s, 0);
+    BW_ASSIGN_OR_RETURN(event.tags, TagsOf(TagTarget::kEvent, event.id));
+    if (!visit(event)) break;
+  }
+  return Ok();
+}
+
+Result<int64_t> Reader::CountEvents(const EventQuery& query) {
+  BW_ASSIGN_OR_RETURN(Sql sql, EventCount(query));
+  BW_ASSIGN_OR_RETURN(Stmt s, conn_.Prepare(sql.text));
+  s.BindAll(sql.params);
+  BW_ASSIGN_OR_RETURN(bool row, s.Step());
+  return row ? s.Int(0) : 0;
+}
+
+Result<std::optional<model::Attribute>> Reader::OneAttribute(std::string_view where, const SqlValue& key) {
+  std::string sql = std::string("SELECT ") + kAttributeColumns + " FROM attributes a WHERE " + std::string(where);
+  BW_ASSIGN_OR_RETURN(auto attribute, QueryOne(conn_, sql, {key}, &ReadAttribute));
+  if (attribute) {
+    BW_ASSIGN_OR_RETURN(attribute->tags, TagsOf(TagTarget::kAttribute, attribute->id));
+  }
+  return attribute;
+}
+
+Result<std::optional<model::Attribute>> Reader::GetAttribute(Id id) { return OneAttribute("a.id = ?", id); }
+
+Result<std::optional<model::Attribute>> Reader::FindAttributeByUuid(const std::string& uuid) {
+  return OneAttribute("a.uuid = ?", uuid);
+}
+
+Status Reader::ScanAttributes(const AttributeQuery& query, const AttributeVisitor& visit) {
+  BW_ASSIGN_OR_RETURN(Sql sql, AttributeSelect(query));
+  BW_ASSIGN_OR_RETURN(Stmt s, conn_.Prepare(sql.text));
+  s.BindAll(sql.params);
+  constexpr int kEventCol = kAttributeColumnCount;
+  constexpr int kObjectCol = kAttributeColumnCount + kEventColumnCount;
+  // Rows come in attribute id order, so neighbours usually share an event: decode each event header once.
+  model::Event event;
+  model::Object object;
+  while (true) {
+    BW_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    model::Attribute attribute = ReadAttribute(s, 0);
+    if (s.Int(kEventCol) != event.id || event.id == 0) event = ReadEvent(s, kEventCol);
+    const model::Object* object_ptr = nullptr;
+    if (!s.IsNull(kObjectCol)) {
+      if (s.Int(kObjectCol) != object.id) object = ReadObject(s, kObjectCol);
+      object_ptr = &object;
+    }
+    if (query.load_tags) {
+      BW_ASSIGN_OR_RETURN(attribute.tags, TagsOf(TagTarget::kAttribute, attribute.id));
+    }
+    if (!visit(AttributeRow{attribute, event, object_ptr})) break;
+  }
+  return Ok();
+}
+
+Result<std::optional<model::Object>> Reader::OneObject(std::string_view where, const SqlValue& key) {
+  std::string sql = std::string("SELECT ") + kObjectColumns + " FROM objects ob WHERE " + std::string(where);
+  BW_ASSIGN_OR_RETURN(auto object, QueryOne(conn_, sql, {key}, &ReadObject));
+  if (!object) return object;
+  BW_ASSIGN_OR_RETURN(object->attributes, LoadAttributes(conn_, "a.object_id = ? AND a.object_id <> 0", object->id));
+  BW_ASSIGN_OR_RETURN(object->references, LoadReferences(conn_, "rf.object_id = ?", object->id));
+  return object;
+}
+
+Result<std::optional<model::Object>> Reader::GetObject(Id id) { return OneObject("ob.id = ?", id); }
+
+Result<std::optional<model::Object>> Reader::FindObjectByUuid(const std::string& uuid) {
+  return OneObject("ob.uuid = ?", uuid);
+}
+
+Result<std::vector<model::Sighting>> Reader::ListSightings(const SightingQuery& query) {
+  BW_ASSIGN_OR_RETURN(Sql sql, SightingSelect(query));
+  return QueryAll(conn_, sql.text, sql.params, &ReadSighting);
+}
+
+Result<std::optional<model::Sighting>> Reader::FindSightingByUuid(const std::string& uuid) {
+  static const std::string kSql = std::string("SELECT ") + kSightingColumns + " FROM sightings si WHERE si.uuid = ?";
+  return QueryOne(conn_, kSql, {uuid}, &ReadSighting);
+}
+
+}  // namespace bulwark::store::sqlite

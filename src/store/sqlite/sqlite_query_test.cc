@@ -1,0 +1,363 @@
+// Query filters of the SQLite store, one by one, over a small fixed data set; the query plans of the
+// restSearch-style lookups; and the bulk insert rate (printed, never asserted).
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+
+#include "store/sqlite/query_sql.h"
+#include "store/sqlite/sqlite_test_util.h"
+
+// Queries are written with designated initializers naming only the filters under test.
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
+namespace bulwark::store::testing {
+namespace {
+
+using V = std::vector<std::string>;
+
+// E1 (orgc 2, published, ts 100, 2024-01-01, tlp:amber): A1 ip-dst 192.0.2.1 [PAP:RED], A2 domain evil.example
+//   (to_ids=0), A3 domain|ip evil.example|192.0.2.1 (deleted), object O1 "file": A4 md5, A5 filename.
+// E2 (orgc 3, unpublished, ts 200, 2024-02-01, tlp:green): B1 ip-src 192.0.2.1, B2 url (to_ids=0).
+// E3 (orgc 2, published, ts 300, 2024-03-01, no tags): C1 text hello.
+class SqliteQueryTest : public SqliteStoreTest {
+ protected:
+  void SetUp() override {
+    SqliteStoreTest::SetUp();
+    amber_ = MakeTag("tlp:amber");
+    green_ = MakeTag("tlp:green");
+    pap_ = MakeTag("PAP:RED");
+    ASSERT_TRUE(W([&](WriteTxn& t) -> Status {
+                  BW_RETURN_IF_ERROR(t.InsertTag(amber_));
+                  BW_RETURN_IF_ERROR(t.InsertTag(green_));
+                  return t.InsertTag(pap_);
+                }).ok());
+    auto attr = [](int64_t n, const char* type, const char* cat, const char* v1, int64_t ts, const char* v2 = "") {
+      model::Attribute a = MakeAttribute(U(n), type, v1, v2);
+      a.category = cat;
+      a.timestamp = ts;
+      return a;
+    };
+    e1_ = MakeEvent(U(1), "Phishing wave against ministry");
+    e1_.orgc_id = 2;
+    e1_.published = true;
+    e1_.timestamp = 100;
+    e1_.publish_timestamp = 150;
+    e1_.date = "2024-01-01";
+    e1_.tags = {{amber_, false}};
+    e1_.attributes = {attr(11, "ip-dst", "Network activity", "192.0.2.1", 100),
+                      attr(12, "domain", "Network activity", "evil.example", 110),
+                      attr(13, "domain|ip", "Network activity", "evil.example", 120, "192.0.2.1")};
+    e1_.attributes[0].tags = {{pap_, false}};
+    e1_.attributes[1].to_ids = false;
+    e1_.attributes[2].deleted = true;
+    model::Object o;
+    o.uuid = U(41);
+    o.name = "file";
+    o.attributes = {attr(14, "md5", "Payload delivery", "d41d8cd98f00b204e9800998ecf8427e", 130),
+                    attr(15, "filename", "Payload delivery", "invoice.pdf", 130)};
+    e1_.objects = {o};
+    e2_ = MakeEvent(U(2), "DDoS on results site");
+    e2_.orgc_id = 3;
+    e2_.published = false;
+    e2_.timestamp = 200;
+    e2_.publish_timestamp = 0;
+    e2_.date = "2024-02-01";
+    e2_.tags = {{green_, false}};
+    e2_.attributes = {attr(21, "ip-src", "Network activity", "192.0.2.1", 200),
+                      attr(22, "url", "Network activity", "https://results.example/login", 210)};
+    e2_.attributes[1].to_ids = false;
+    e3_ = MakeEvent(U(3), "Disinformation burst");
+    e3_.orgc_id = 2;
+    e3_.published = true;
+    e3_.timestamp = 300;
+    e3_.publish_timestamp = 300;
+    e3_.date = "2024-03-01";
+    e3_.attributes = {attr(31, "text", "Other", "hello", 300)};
+    ASSERT_TRUE(W([&](WriteTxn& t) -> Status {
+                  BW_RETURN_IF_ERROR(t.InsertEvent(e1_));
+                  BW_RETURN_IF_ERROR(t.InsertEvent(e2_));
+                  return t.InsertEvent(e3_);
+                }).ok());
+  }
+
+  V Attrs(const AttributeQuery& q) {
+    V out;
+    Status st = R([&](ReadTxn& t) {
+      return t.ScanAttributes(q, [&](const AttributeRow& row) {
+        out.push_back(row.attribute.uuid);
+        return true;
+      });
+    });
+    EXPECT_TRUE(st.ok()) << st.error().message;
+    return out;
+  }
+  V Events(const EventQuery& q) {
+    V out;
+    Status st = R([&](ReadTxn& t) {
+      return t.ScanEvents(q, [&](const model::Event& e) {
+        out.push_back(e.uuid);
+        return true;
+      });
+    });
+    EXPECT_TRUE(st.ok()) << st.error().message;
+    return out;
+  }
+
+  model::Tag amber_, green_, pap_;
+  model::Event e1_, e2_, e3_;
+};
+
+TEST_F(SqliteQueryTest, AttributeFiltersOneByOne) {
+  const V a1 = {U(11)};
+  EXPECT_EQ(Attrs({}), (V{U(11), U(12), U(14), U(15), U(21), U(22), U(31)}));
+  EXPECT_EQ(Attrs({.values = {"192.0.2.1"}}), (V{U(11), U(21)}));
+  EXPECT_EQ(Attrs({.values = {"192.0.2.1"}, .deleted = DeletedFilter::kInclude}), (V{U(11), U(13), U(21)}));
+  EXPECT_EQ(Attrs({.values = {"evil.example|192.0.2.1"}, .deleted = DeletedFilter::kInclude}), (V{U(13)}));
+  EXPECT_EQ(Attrs({.values = {"hello", "invoice.pdf"}}), (V{U(15), U(31)}));
+  EXPECT_EQ(Attrs({.values = {"nothing"}}), V{});
+  EXPECT_EQ(Attrs({.value_likes = {"%EVIL%"}}), (V{U(12)}));
+  EXPECT_EQ(Attrs({.value_likes = {"%.pdf", "https://%"}}), (V{U(15), U(22)}));
+  EXPECT_EQ(Attrs({.types = {"domain", "text"}}), (V{U(12), U(31)}));
+  EXPECT_EQ(Attrs({.categories = {"Payload delivery"}}), (V{U(14), U(15)}));
+  EXPECT_EQ(Attrs({.ids = {e1_.attributes[1].id, e2_.attributes[1].id}}), (V{U(12), U(22)}));
+  EXPECT_EQ(Attrs({.uuids = {U(22)}}), (V{U(22)}));
+  EXPECT_EQ(Attrs({.event_ids = {e2_.id}}), (V{U(21), U(22)}));
+  EXPECT_EQ(Attrs({.event_uuids = {U(3)}}), (V{U(31)}));
+  EXPECT_EQ(Attrs({.orgc_ids = {3}}), (V{U(21), U(22)}));
+  EXPECT_EQ(Attrs({.to_ids = false}), (V{U(12), U(22)}));
+  EXPECT_EQ(Attrs({.published = false}), (V{U(21), U(22)}));
+  EXPECT_EQ(Attrs({.published = true}), (V{U(11), U(12), U(14), U(15), U(31)}));
+  EXPECT_EQ(Attrs({.deleted = DeletedFilter::kOnly}), (V{U(13)}));
+  EXPECT_EQ(Attrs({.timestamp_from = 200}), (V{U(21), U(22), U(31)}));
+  EXPECT_EQ(Attrs({.timestamp_to = 110}), (V{U(11), U(12)}));
+  EXPECT_EQ(Attrs({.event_timestamp_from = 200, .event_timestamp_to = 200}), (V{U(21), U(22)}));
+  EXPECT_EQ(Attrs({.publish_timestamp_from = 300}), (V{U(31)}));
+  EXPECT_EQ(Attrs({.publish_timestamp_to = 150}), (V{U(11), U(12), U(14), U(15), U(21), U(22)}));
+  EXPECT_EQ(Attrs({.date_from = "2024-02-01", .date_to = "2024-02-28"}), (V{U(21), U(22)}));
+  EXPECT_EQ(Attrs({.object_scope = AttributeQuery::ObjectScope::kInsideObjects}), (V{U(14), U(15)}));
+  EXPECT_EQ(Attrs({.object_scope = AttributeQuery::ObjectScope::kOutsideObjects}),
+            (V{U(11), U(12), U(21), U(22), U(31)}));
+  EXPECT_EQ(Attrs({.object_ids = {e1_.objects[0].id}}), (V{U(14), U(15)}));
+  EXPECT_EQ(Attrs({.values = {"192.0.2.1"}, .types = {"ip-src"}}), (V{U(21)}));
+  EXPECT_EQ(Attrs({.after_id = e1_.attributes[1].id, .limit = 2}), (V{U(14), U(15)}));
+}
+
+TEST_F(SqliteQueryTest, AttributeTagFiltersInheritEventTags) {
+  EXPECT_EQ(Attrs({.tags = {.all_of = {amber_.id}}}), (V{U(11), U(12), U(14), U(15)}));
+  EXPECT_EQ(Attrs({.tags = {.all_of = {amber_.id, pap_.id}}}), (V{U(11)}));
+  EXPECT_EQ(Attrs({.tags = {.any_of = {pap_.id, green_.id}}}), (V{U(11), U(21), U(22)}));
+  EXPECT_EQ(Attrs({.tags = {.none_of = {amber_.id}}}), (V{U(21), U(22), U(31)}));
+  EXPECT_EQ(Attrs({.tags = {.none_of = {pap_.id}}}), (V{U(12), U(14), U(15), U(21), U(22), U(31)}));
+  EXPECT_EQ(Attrs({.tags = {.all_of = {amber_.id}, .none_of = {pap_.id}}}), (V{U(12), U(14), U(15)}));
+}
+
+TEST_F(SqliteQueryTest, ScanRowsCarryEventObjectAndTagsAndStopEarly) {
+  int rows = 0;
+  ASSERT_TRUE(R([&](ReadTxn& t) {
+                return t.ScanAttributes({}, [&](const AttributeRow& row) {
+                  ++rows;
+                  EXPECT_EQ(row.event.id, row.attribute.event_id);
+                  EXPECT_TRUE(row.event.attributes.empty());
+                  if (row.attribute.uuid == U(11)) {
+                    EXPECT_EQ(row.event.info, "Phishing wave against ministry");
+                    EXPECT_EQ(row.object, nullptr);
+                    EXPECT_EQ(row.attribute.tags.size(), 1u);
+                    EXPECT_EQ(row.attribute.tags[0].tag.name, "PAP:RED");
+                  }
+                  if (row.attribute.uuid == U(14)) {
+                    EXPECT_NE(row.object, nullptr);
+                    EXPECT_EQ(row.object->name, "file");
+                    EXPECT_TRUE(row.object->attributes.empty());
+                  }
+                  return rows < 3;
+                });
+              }).ok());
+  EXPECT_EQ(rows, 3);
+  AttributeQuery no_tags;
+  no_tags.load_tags = false;
+  no_tags.uuids = {U(11)};
+  ASSERT_TRUE(R([&](ReadTxn& t) {
+                return t.ScanAttributes(no_tags, [&](const AttributeRow& row) {
+                  EXPECT_TRUE(row.attribute.tags.empty());
+                  return true;
+                });
+              }).ok());
+}
+
+TEST_F(SqliteQueryTest, EventFiltersOneByOne) {
+  EXPECT_EQ(Events({}), (V{U(1), U(2), U(3)}));
+  EXPECT_EQ(Events({.ids = {e2_.id}}), (V{U(2)}));
+  EXPECT_EQ(Events({.uuids = {U(3), U(1)}}), (V{U(1), U(3)}));
+  EXPECT_EQ(Events({.orgc_ids = {2}}), (V{U(1), U(3)}));
+  EXPECT_EQ(Events({.published = false}), (V{U(2)}));
+  EXPECT_EQ(Events({.timestamp_from = 150}), (V{U(2), U(3)}));
+  EXPECT_EQ(Events({.timestamp_to = 200}), (V{U(1), U(2)}));
+  EXPECT_EQ(Events({.publish_timestamp_from = 100, .publish_timestamp_to = 200}), (V{U(1)}));
+  EXPECT_EQ(Events({.date_from = "2024-02-01"}), (V{U(2), U(3)}));
+  EXPECT_EQ(Events({.date_to = "2024-02-01"}), (V{U(1), U(2)}));
+  EXPECT_EQ(Events({.tags = {.all_of = {amber_.id}}}), (V{U(1)}));
+  EXPECT_EQ(Events({.tags = {.any_of = {amber_.id, green_.id}}}), (V{U(1), U(2)}));
+  EXPECT_EQ(Events({.tags = {.none_of = {amber_.id}}}), (V{U(2), U(3)}));
+  EXPECT_EQ(Events({.info_like = "%ddos%"}), (V{U(2)}));
+  EXPECT_EQ(Events({.attribute_values = {"192.0.2.1"}}), (V{U(1), U(2)}));
+  EXPECT_EQ(Events({.attribute_values = {"evil.example|192.0.2.1"}}), V{});  // only on a deleted attribute
+  EXPECT_EQ(Events({.attribute_values = {"hello"}}), (V{U(3)}));
+  EXPECT_EQ(Events({.after_id = e1_.id, .limit = 1}), (V{U(2)}));
+  ASSERT_TRUE(R([&](ReadTxn& t) -> Status {
+                EXPECT_EQ(*t.CountEvents({.orgc_ids = {2}}), 2);
+                EXPECT_EQ(*t.CountEvents({.limit = 1}), 3);
+                EXPECT_EQ(*t.CountEvents({.attribute_values = {"192.0.2.1"}}), 2);
+                // Scanned events carry their tags.
+                return t.ScanEvents({.ids = {e1_.id}}, [&](const model::Event& e) {
+                  EXPECT_EQ(e.tags.size(), 1u);
+                  EXPECT_EQ(e.attribute_count, 4);
+                  return true;
+                });
+              }).ok());
+}
+
+TEST_F(SqliteQueryTest, OversizedValueListIsRejected) {
+  AttributeQuery q;
+  q.values.assign(sqlite::kMaxListValues + 1, "x");
+  Status st = R([&](ReadTxn& t) { return t.ScanAttributes(q, [](const AttributeRow&) { return true; }); });
+  EXPECT_EQ(st.error().code, ErrorCode::kTooLarge);
+}
+
+// The plan SQLite picks for a query, one line per step.
+std::string PlanOf(const std::string& db_path, const sqlite::Sql& sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  std::string text = "EXPLAIN QUERY PLAN " + sql.text;
+  EXPECT_EQ(sqlite3_prepare_v2(db, text.c_str(), -1, &stmt, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  std::string plan;
+  while (sqlite3_step(stmt) == SQLITE_ROW) {
+    plan += reinterpret_cast<const char*>(sqlite3_column_text(stmt, 3));
+    plan += "\n";
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return plan;
+}
+
+TEST_F(SqliteQueryTest, ValueLookupsUseTheValueIndexes) {
+  auto sql = sqlite::AttributeSelect({.values = {"192.0.2.1", "evil.example|192.0.2.1"},
+                                      .types = {"ip-dst"},
+                                      .orgc_ids = {2},
+                                      .tags = {.all_of = {1}}});
+  ASSERT_TRUE(sql.ok());
+  std::string plan = PlanOf(path_, *sql);
+  EXPECT_NE(plan.find("attributes_value1"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("attributes_value2"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("SCAN a\n"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("attributes_type"), std::string::npos) << plan;
+
+  auto events = sqlite::EventSelect({.attribute_values = {"192.0.2.1"}});
+  ASSERT_TRUE(events.ok());
+  plan = PlanOf(path_, *events);
+  EXPECT_NE(plan.find("attributes_value1"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("SCAN av"), std::string::npos) << plan;
+
+  auto by_uuid = sqlite::AttributeSelect({.uuids = {U(11)}, .event_ids = {1}});
+  plan = PlanOf(path_, *by_uuid);
+  EXPECT_NE(plan.find("sqlite_autoindex_attributes_1"), std::string::npos) << plan;
+}
+
+int64_t ThreadCpuMicros() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1'000'000 + ts.tv_nsec / 1000;
+}
+
+// The value of the n-th bulk attribute: a distinct IPv4 address for any 16M consecutive n.
+std::string IpFor(int64_t n) {
+  return "10." + std::to_string((n >> 16) & 255) + "." + std::to_string((n >> 8) & 255) + "." +
+         std::to_string(n & 255);
+}
+
+struct Rate {
+  double wall;  // attributes per second of wall-clock time
+  double cpu;   // attributes per second of this thread's CPU time (meaningful on a busy machine)
+};
+
+// Inserts `events` events of `per_event` attributes each, timing only the Write calls.
+Rate BulkInsert(Store& store, int events, int per_event, int64_t first_uuid) {
+  double wall_seconds = 0;
+  int64_t cpu_micros = 0;
+  for (int e = 0; e < events; ++e) {
+    model::Event event = MakeEvent(U(first_uuid + e * (per_event + 1)), "bulk");
+    event.attributes.reserve(per_event);
+    for (int i = 0; i < per_event; ++i) {
+      int64_t n = first_uuid + e * (per_event + 1) + i + 1;
+      event.attributes.push_back(MakeAttribute(U(n), "ip-dst", IpFor(n)));
+    }
+    auto start = std::chrono::steady_clock::now();
+    int64_t cpu_start = ThreadCpuMicros();
+    Status st = store.Write([&](WriteTxn& t) { return t.InsertEvent(event); });
+    cpu_micros += ThreadCpuMicros() - cpu_start;
+    wall_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_TRUE(st.ok()) << st.error().message;
+  }
+  const double attributes = events * static_cast<double>(per_event);
+  return Rate{attributes / wall_seconds, attributes * 1e6 / static_cast<double>(cpu_micros)};
+}
+
+TEST_F(SqliteQueryTest, BulkInsertRateIsPrinted) {
+  Rate rate = BulkInsert(*store_, 3, 10'000, 1'000'000);
+  std::printf("[ rate     ] InsertEvent of 10,000-attribute events (synchronous=FULL): %.0f attributes/s wall, "
+              "%.0f attributes/s of CPU\n",
+              rate.wall, rate.cpu);
+  ASSERT_TRUE(R([&](ReadTxn& t) -> Status {
+                EXPECT_EQ(*t.CountEvents({}), 6);
+                int64_t n = 0;
+                EXPECT_TRUE(t.ScanAttributes({.values = {IpFor(1'000'001)}}, [&](const AttributeRow& row) {
+                               ++n;
+                               EXPECT_EQ(row.event.attribute_count, 10'000);
+                               return true;
+                             }).ok());
+                EXPECT_EQ(n, 1);
+                return Ok();
+              }).ok());
+}
+
+// A million attributes, then exact-value lookups timed. Slow (about half a minute): runs only when
+// BULWARK_STORE_BIG=1.
+TEST_F(SqliteQueryTest, MillionAttributeLookupIsPrinted) {
+  const char* big = std::getenv("BULWARK_STORE_BIG");
+  if (big == nullptr || std::string(big) != "1") GTEST_SKIP() << "set BULWARK_STORE_BIG=1 to run";
+  Rate rate = BulkInsert(*store_, 100, 10'000, 10'000'000);
+  std::printf("[ rate     ] 1,000,000 attributes inserted at %.0f attributes/s wall, %.0f of CPU\n", rate.wall,
+              rate.cpu);
+  // The first and the last attribute inserted, and a value that is not there. The first Read also opens a
+  // reader connection, so one warm-up read comes before the timed ones.
+  ASSERT_TRUE(R([](ReadTxn& t) -> Status {
+                BW_ASSIGN_OR_RETURN(int64_t seq, t.LastChangeSeq());
+                return seq > 0 ? Ok() : MakeError(ErrorCode::kInternal, "empty change log");
+              }).ok());
+  for (const std::string& value : {IpFor(10'000'001), IpFor(10'000'000 + 99 * 10'001 + 10'000), std::string("x")}) {
+    double best_us = 1e9;
+    for (int round = 0; round < 3; ++round) {  // the first round also prepares the statement
+      auto start = std::chrono::steady_clock::now();
+      int64_t n = 0;
+      Status st = R([&](ReadTxn& t) {
+        return t.ScanAttributes({.values = {value}, .load_tags = false}, [&](const AttributeRow&) {
+          ++n;
+          return true;
+        });
+      });
+      best_us = std::min(best_us,
+                         std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count());
+      EXPECT_TRUE(st.ok());
+      EXPECT_EQ(n, value == "x" ? 0 : 1);
+    }
+    std::printf("[ lookup   ] value %s: best of 3 is %.1f us (whole Read, incl. BEGIN/COMMIT)\n", value.c_str(),
+                best_us);
+  }
+}
+
+}  // namespace
+}  // namespace bulwark::store::testing

@@ -1,0 +1,167 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "store/sqlite/db.h"
+#include "store/sqlite/migrations.h"
+#include "store/sqlite/txn.h"
+
+namespace bulwark::store {
+namespace {
+
+using sqlite::Connection;
+using sqlite::Stmt;
+
+Status RunSql(Connection& conn, std::string_view sql) {
+  BW_ASSIGN_OR_RETURN(Stmt s, conn.Prepare(sql));
+  return s.Run();
+}
+
+// Pragmas every connection gets. journal_mode=WAL is persistent in the file; the rest are per connection.
+Status Configure(Connection& conn, const SqliteOptions& options, bool writer) {
+  BW_RETURN_IF_ERROR(conn.Exec("PRAGMA busy_timeout = " + std::to_string(options.busy_timeout_ms)));
+  if (writer) {
+    BW_ASSIGN_OR_RETURN(Stmt s, conn.Prepare("PRAGMA journal_mode = WAL"));
+    BW_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row || s.Text(0) != "wal") {
+      return MakeError(ErrorCode::kInternal, "cannot switch '" + options.path + "' to WAL mode");
+    }
+  }
+  BW_RETURN_IF_ERROR(conn.Exec(options.durability == Durability::kFull ? "PRAGMA synchronous = FULL"
+                                                                        : "PRAGMA synchronous = NORMAL"));
+  BW_RETURN_IF_ERROR(conn.Exec("PRAGMA foreign_keys = ON"));
+  BW_RETURN_IF_ERROR(conn.Exec("PRAGMA cache_size = -" + std::to_string(options.cache_size_kib)));
+  BW_RETURN_IF_ERROR(conn.Exec("PRAGMA temp_store = MEMORY"));
+  if (writer) {
+    // Bound the WAL file after checkpoints (64 MiB) instead of leaving it at its high-water mark.
+    BW_RETURN_IF_ERROR(conn.Exec("PRAGMA journal_size_limit = 67108864"));
+  } else {
+    BW_RETURN_IF_ERROR(conn.Exec("PRAGMA query_only = ON"));
+  }
+  return Ok();
+}
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(SqliteOptions options, const Clock& clock, std::unique_ptr<Connection> writer, int version)
+      : options_(std::move(options)), clock_(clock), writer_(std::move(writer)), version_(version) {}
+
+  ~SqliteStore() override {
+    // Lets SQLite refresh planner statistics it found missing while the store ran.
+    (void)writer_->Exec("PRAGMA optimize");
+  }
+
+  Status Read(const std::function<Status(ReadTxn&)>& fn) override {
+    BW_ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn, AcquireReader());
+    Status st = RunRead(*conn, fn);
+    ReleaseReader(std::move(conn));
+    return st;
+  }
+
+  Status Write(const std::function<Status(WriteTxn&)>& fn) override {
+    if (writer_thread_.load() == std::this_thread::get_id()) {
+      return MakeError(ErrorCode::kInternal, "Store::Write called from inside a Write function");
+    }
+    std::lock_guard<std::mutex> lock(write_mu_);
+    writer_thread_.store(std::this_thread::get_id());
+    Status st = RunWrite(fn);
+    writer_thread_.store(std::thread::id());
+    return st;
+  }
+
+  int SchemaVersion() const override { return version_; }
+
+ private:
+  Status RunRead(Connection& conn, const std::function<Status(ReadTxn&)>& fn) {
+    BW_RETURN_IF_ERROR(RunSql(conn, "BEGIN"));
+    Status st = Ok();
+    {
+      sqlite::SqliteReadTxn txn(conn);
+      st = fn(txn);
+    }
+    Status end = RunSql(conn, st.ok() ? "COMMIT" : "ROLLBACK");
+    if (!st.ok()) return st;
+    return end;
+  }
+
+  Status RunWrite(const std::function<Status(WriteTxn&)>& fn) {
+    BW_RETURN_IF_ERROR(RunSql(*writer_, "BEGIN IMMEDIATE"));
+    Status st = Ok();
+    {
+      sqlite::SqliteWriteTxn txn(*writer_, clock_);
+      st = fn(txn);
+    }
+    if (st.ok()) {
+      st = RunSql(*writer_, "COMMIT");
+      if (st.ok()) return st;
+    }
+    if (sqlite3_get_autocommit(writer_->raw()) == 0) (void)RunSql(*writer_, "ROLLBACK");
+    return st;
+  }
+
+  Result<std::unique_ptr<Connection>> AcquireReader() {
+    std::unique_lock<std::mutex> lock(pool_mu_);
+    pool_cv_.wait(lock, [&] { return !idle_.empty() || open_readers_ < options_.reader_connections; });
+    if (!idle_.empty()) {
+      std::unique_ptr<Connection> conn = std::move(idle_.back());
+      idle_.pop_back();
+      return conn;
+    }
+    ++open_readers_;
+    lock.unlock();
+    Result<std::unique_ptr<Connection>> conn = Connection::Open(options_.path, SQLITE_OPEN_READWRITE);
+    Status st = conn.ok() ? Configure(**conn, options_, /*writer=*/false) : Status(conn.error());
+    if (!st.ok()) {
+      std::lock_guard<std::mutex> relock(pool_mu_);
+      --open_readers_;
+      pool_cv_.notify_one();
+      return std::move(st).error();
+    }
+    return conn;
+  }
+
+  void ReleaseReader(std::unique_ptr<Connection> conn) {
+    {
+      std::lock_guard<std::mutex> lock(pool_mu_);
+      idle_.push_back(std::move(conn));
+    }
+    pool_cv_.notify_one();
+  }
+
+  const SqliteOptions options_;
+  const Clock& clock_;
+  std::unique_ptr<Connection> writer_;
+  const int version_;
+
+  std::mutex write_mu_;
+  std::atomic<std::thread::id> writer_thread_{};
+
+  std::mutex pool_mu_;
+  std::condition_variable pool_cv_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+  int open_readers_ = 0;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options, const Clock& clock) {
+  // SQLite's memory statistics take a global mutex on every allocation; the hub does not read them. This only
+  // takes effect if it runs before SQLite initialises, and is harmless otherwise.
+  static std::once_flag config_once;
+  std::call_once(config_once, [] { (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+  if (options.path.empty()) return MakeError(ErrorCode::kBadRequest, "SQLite store needs a path", "path");
+  if (options.reader_connections < 1) {
+    return MakeError(ErrorCode::kBadRequest, "reader_connections must be at least 1", "reader_connections");
+  }
+  BW_ASSIGN_OR_RETURN(std::unique_ptr<Connection> writer,
+                      Connection::Open(options.path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
+  BW_RETURN_IF_ERROR(Configure(*writer, options, /*writer=*/true));
+  BW_ASSIGN_OR_RETURN(int version, sqlite::ApplyMigrations(*writer, sqlite::SchemaMigrations(), clock));
+  return std::unique_ptr<Store>(new SqliteStore(options, clock, std::move(writer), version));
+}
+
+}  // namespace bulwark::store
