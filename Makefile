@@ -6,6 +6,9 @@ BUILD_DIR := build/$(PRESET)
 DATA_DIR ?= var/hub
 LISTEN ?= 127.0.0.1:8080
 JOBS ?= $(shell nproc)
+# Let ccache share objects between clones of the repository (CI builds a fresh clone in another folder).
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
 
 .PHONY: all deps build run test test-asan bench fuzz format clean
 

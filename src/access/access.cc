@@ -113,6 +113,8 @@ Status CheckPermission(const Principal& p, Permission perm, std::string_view act
 Status CheckCanModifyEvent(const Principal& p, const model::Event& event) {
   if (p.read_only) return Forbidden("this API key is read-only and cannot modify events");
   if (p.IsSiteAdmin()) return Ok();
+  // Sync users keep the copies they brought in up to date, whoever created the event (MISP: locked events).
+  if (event.locked && p.Can(Permission::kSync) && event.org_id == p.org.id) return Ok();
   if (event.orgc_id != p.org.id) return Forbidden("only the organisation that created the event can modify it");
   if (p.Can(Permission::kModifyOrg)) return Ok();
   if (p.Can(Permission::kModify) && event.user_id == p.user.id) return Ok();

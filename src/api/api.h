@@ -11,6 +11,10 @@
 #include "hub/hub.h"
 
 namespace bulwark::api {
+class RateLimiter;
+}
+
+namespace bulwark::api {
 
 inline constexpr const char* kMispCompatVersion = "2.5.1";  // the MISP version whose API we answer as
 
@@ -21,6 +25,7 @@ struct ApiContext {
   Logger log;
   std::string version;          // Bulwark's own version
   size_t max_json_depth = 64;   // deeper request bodies are rejected with 400
+  RateLimiter* rate_limiter = nullptr;  // per API key; nullptr: no limit
 };
 
 // Registers every route of the hub on the router.

@@ -1,8 +1,14 @@
 #include "api/api_util.h"
 
+#include "api/rate_limit.h"
+#include "common/crypto.h"
+
 namespace bulwark::api {
 
-Result<access::Principal> Authenticate(ApiContext& ctx, const http::HttpRequest& req) {
+namespace {
+
+// The API key as sent: the raw key (MISP), "Bearer <key>", or X-MISP-AUTH; surrounding blanks dropped.
+std::string_view CredentialOf(const http::HttpRequest& req) {
   std::string_view key;
   if (auto h = req.Header("Authorization")) {
     key = *h;
@@ -12,6 +18,13 @@ Result<access::Principal> Authenticate(ApiContext& ctx, const http::HttpRequest&
   }
   while (!key.empty() && (key.back() == ' ' || key.back() == '\t')) key.remove_suffix(1);
   while (!key.empty() && (key.front() == ' ' || key.front() == '\t')) key.remove_prefix(1);
+  return key;
+}
+
+}  // namespace
+
+Result<access::Principal> Authenticate(ApiContext& ctx, const http::HttpRequest& req) {
+  const std::string_view key = CredentialOf(req);
   if (key.empty()) {
     return MakeError(ErrorCode::kUnauthenticated,
                      "no API key: send your 40-character key in the Authorization header", "Authorization");
@@ -77,6 +90,18 @@ std::string RefParam(const http::HttpRequest& req, std::string_view name) {
 
 http::Handler Authed(ApiContext& ctx, AuthedHandler handler) {
   return [&ctx, handler = std::move(handler)](http::HttpRequest& req) -> http::HttpResponse {
+    if (ctx.rate_limiter != nullptr) {
+      // Buckets are keyed by a hash of the credential, so the limiter never holds a usable secret.
+      int64_t retry_after = 0;
+      if (!ctx.rate_limiter->Allow(Sha256Hex(CredentialOf(req)), ctx.clock.NowMicros(), retry_after)) {
+        http::HttpResponse limited = ErrorFor(
+            MakeError(ErrorCode::kRateLimited,
+                      "too many requests with this API key: retry in " + std::to_string(retry_after) + " s"),
+            req);
+        limited.headers.emplace_back("Retry-After", std::to_string(retry_after));
+        return limited;
+      }
+    }
     auto p = Authenticate(ctx, req);
     if (!p.ok()) return ErrorFor(p.error(), req);
     auto r = handler(req, p.value());

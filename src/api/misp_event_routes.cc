@@ -1,5 +1,6 @@
 // MISP-compatible routes for events, attributes and objects, at MISP's own paths and in MISP's envelopes.
 #include <memory>
+#include <stdexcept>
 
 #include <charconv>
 
@@ -40,48 +41,43 @@ bool HardDelete(const HttpRequest& req, const json::value& body) {
   return false;
 }
 
-// Streams {"response":[{"Event":...},...]} one event at a time, in batches of event ids.
-HttpResponse StreamEvents(ApiContext& ctx, const access::Principal& p, hub::SearchRequest req) {
+// Streams {"response":[{"Event":...},...]}: events are fetched a batch at a time (a MISP page, limit + page,
+// is one batch) and rendered a few per chunk, so memory stays bounded by the batch. The first batch is fetched
+// before the response starts, so a bad request is a proper 4xx; a failure on a later batch closes the
+// connection without the final chunk, which the client sees as a truncated body.
+Result<HttpResponse> StreamEvents(ApiContext& ctx, const access::Principal& p, hub::SearchRequest req) {
   struct State {
+    hub::SearchRequest req;
     std::vector<model::Event> batch;
     size_t pos = 0;
     bool first = true;
     bool exhausted = false;
-    bool closed = false;
   };
-  // Events are materialised one page at a time: each page is a separate search from the last event id.
   auto state = std::make_shared<State>();
-  const size_t limit = req.limit;
-  const bool paged = req.limit > 0;
+  const bool paged = req.limit > 0;  // MISP paging: exactly one page, fetched at once
   if (!paged) req.limit = 100;
-  auto remaining = std::make_shared<size_t>(paged ? limit : SIZE_MAX);
-  return Streamed(200, [&ctx, p, req, state, remaining, paged](std::string& out) mutable {
-    if (state->first) {
-      out += "{\"response\":[";
-    }
+  state->req = std::move(req);
+  auto fetch = [&ctx, p, state, paged]() -> Status {
+    state->batch.clear();
+    state->pos = 0;
+    BW_RETURN_IF_ERROR(ctx.hub.SearchEvents(p, state->req, [&](model::Event& e) {
+      state->batch.push_back(std::move(e));
+      return true;
+    }));
+    if (paged || state->batch.size() < state->req.limit) state->exhausted = true;
+    if (!state->batch.empty()) state->req.after_id = state->batch.back().id;
+    return Ok();
+  };
+  BW_RETURN_IF_ERROR(fetch());
+  return Streamed(200, [&ctx, state, fetch](std::string& out) {
+    if (state->first) out += "{\"response\":[";
     if (state->pos == state->batch.size() && !state->exhausted) {
-      state->batch.clear();
-      state->pos = 0;
-      if (paged) {
-        // A MISP page (limit + page) is fetched in one go.
-        (void)ctx.hub.SearchEvents(p, req, [&](model::Event& e) {
-          state->batch.push_back(std::move(e));
-          return true;
-        });
-        state->exhausted = true;
-      } else {
-        (void)ctx.hub.SearchEvents(p, req, [&](model::Event& e) {
-          state->batch.push_back(std::move(e));
-          return true;
-        });
-        if (state->batch.size() < req.limit) state->exhausted = true;
-        if (!state->batch.empty()) req.after_id = state->batch.back().id;
-      }
+      Status st = fetch();
+      if (!st.ok()) throw std::runtime_error("events/restSearch: " + st.error().message);
     }
     RenderCache cache(ctx.hub);
     auto rctx = cache.Context();
-    // Render up to a few events per chunk so chunks stay moderate.
-    for (int n = 0; n < 8 && state->pos < state->batch.size() && *remaining > 0; ++n, --*remaining) {
+    for (int n = 0; n < 8 && state->pos < state->batch.size(); ++n) {
       if (!state->first) out += ",";
       state->first = false;
       out += "{\"Event\":";
@@ -89,53 +85,58 @@ HttpResponse StreamEvents(ApiContext& ctx, const access::Principal& p, hub::Sear
       out += "}";
     }
     state->first = false;
-    const bool done = (state->pos == state->batch.size() && state->exhausted) || *remaining == 0;
+    const bool done = state->pos == state->batch.size() && state->exhausted;
     if (done) out += "]}";
     return !done;
   });
 }
 
-// Streams {"response":{"Attribute":[...]}} in id order, a page of attributes at a time.
-HttpResponse StreamAttributes(ApiContext& ctx, const access::Principal& p, hub::SearchRequest req) {
+// Streams {"response":{"Attribute":[...]}} in id order, 2,000 attributes per batch. MISP paging (limit and
+// page) gives one bounded page. Errors as for StreamEvents.
+Result<HttpResponse> StreamAttributes(ApiContext& ctx, const access::Principal& p, hub::SearchRequest req) {
   struct State {
+    hub::SearchRequest req;
+    std::string pending;  // rendered rows not yet handed out
     bool first = true;
-    bool done = false;
+    bool exhausted = false;
     size_t remaining = SIZE_MAX;
   };
   auto state = std::make_shared<State>();
-  if (req.limit > 0 && req.page > 1) {
-    // MISP paging beyond the first page: one bounded search.
-    auto out = std::make_shared<std::string>("{\"response\":{\"Attribute\":[");
-    bool first = true;
-    Status st = ctx.hub.SearchAttributes(p, req, [&](const store::AttributeRow& row) {
-      if (!first) *out += ",";
-      first = false;
-      auto a = misp::RenderAttribute(row.attribute, &row.event);
-      *out += json::serialize(a);
-      return true;
-    });
-    if (!st.ok()) return ErrorFor(st.error(), HttpRequest{});
-    *out += "]}}";
-    return http::HttpResponse::Json(200, std::move(*out));
-  }
+  const bool misp_page = req.limit > 0 && req.page > 1;
   if (req.limit > 0) state->remaining = req.limit;
-  return Streamed(200, [&ctx, p, req, state](std::string& out) mutable {
-    if (state->first) out += "{\"response\":{\"Attribute\":[";
-    hub::SearchRequest page = req;
-    page.page = 1;
-    page.limit = std::min<size_t>(state->remaining, 2000);
+  state->req = std::move(req);
+  auto fetch = [&ctx, p, state, misp_page]() -> Status {
+    hub::SearchRequest batch = state->req;
+    if (!misp_page) {
+      batch.page = 1;
+      batch.limit = std::min<size_t>(state->remaining, 2000);
+    }
     size_t n = 0;
-    Status st = ctx.hub.SearchAttributes(p, page, [&](const store::AttributeRow& row) {
-      if (!state->first) out += ",";
+    BW_RETURN_IF_ERROR(ctx.hub.SearchAttributes(p, batch, [&](const store::AttributeRow& row) {
+      if (!state->first) state->pending += ",";
       state->first = false;
-      out += json::serialize(misp::RenderAttribute(row.attribute, &row.event));
-      req.after_id = row.attribute.id;
+      state->pending += json::serialize(misp::RenderAttribute(row.attribute, &row.event));
+      state->req.after_id = row.attribute.id;
       ++n;
       return true;
-    });
-    state->first = false;
-    state->remaining -= n;
-    if (!st.ok() || n < page.limit || state->remaining == 0) {
+    }));
+    if (state->remaining != SIZE_MAX) state->remaining -= std::min(n, state->remaining);
+    if (misp_page || n < batch.limit || state->remaining == 0) state->exhausted = true;
+    return Ok();
+  };
+  BW_RETURN_IF_ERROR(fetch());
+  bool started = false;
+  return Streamed(200, [state, fetch, started](std::string& out) mutable {
+    if (!started) {
+      out += "{\"response\":{\"Attribute\":[";
+      started = true;
+    } else if (!state->exhausted) {
+      Status st = fetch();
+      if (!st.ok()) throw std::runtime_error("attributes/restSearch: " + st.error().message);
+    }
+    out += state->pending;
+    state->pending.clear();
+    if (state->exhausted) {
       out += "]}}";
       return false;
     }

@@ -27,7 +27,7 @@ Result<std::unique_ptr<App>> OpenApp(const Config& config, CreateIfMissing creat
   options.reader_connections = config.reader_connections;
   options.durability = config.durability == "normal" ? store::Durability::kNormal : store::Durability::kFull;
   BW_ASSIGN_OR_RETURN(app->store, store::OpenSqliteStore(options, app->clock));
-  app->hub = std::make_unique<hub::Hub>(*app->store, app->clock, hub::HubOptions{}, app->log);
+  app->hub = std::make_unique<hub::Hub>(*app->store, app->clock, hub::HubOptions{}, app->log, &app->metrics);
   BW_RETURN_IF_ERROR(app->hub->EnsureDefaultRoles());
   BW_RETURN_IF_ERROR(app->hub->ReloadLibrary());
   return app;

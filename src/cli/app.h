@@ -7,6 +7,7 @@
 #include "cli/config.h"
 #include "common/clock.h"
 #include "common/log.h"
+#include "common/metrics.h"
 #include "hub/hub.h"
 #include "store/store.h"
 
@@ -16,6 +17,7 @@ namespace bulwark::cli {
 struct App {
   SystemClock clock;
   Logger log;
+  Metrics metrics;
   std::unique_ptr<store::Store> store;
   std::unique_ptr<hub::Hub> hub;
 };

@@ -33,6 +33,19 @@ Status ReadString(const toml::table& t, const std::string& table, const char* ke
   return Ok();
 }
 
+Status ReadNumber(const toml::table& t, const std::string& table, const char* key, double& out, double min,
+                  double max) {
+  const toml::node* n = t.get(key);
+  if (n == nullptr) return Ok();
+  if (!n->is_number()) return Invalid(table + "." + key, "must be a number");
+  const double v = n->is_integer() ? static_cast<double>(*n->value<int64_t>()) : *n->value<double>();
+  if (!(v >= min && v <= max)) {
+    return Invalid(table + "." + key, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+  }
+  out = v;
+  return Ok();
+}
+
 Status ReadBool(const toml::table& t, const std::string& table, const char* key, bool& out) {
   const toml::node* n = t.get(key);
   if (n == nullptr) return Ok();
@@ -52,6 +65,13 @@ Status CheckKeys(const toml::table& t, const std::string& table, const std::set<
 }
 
 }  // namespace
+
+Status ValidateLogLevel(const std::string& level) {
+  static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+  if (kLevels.count(level)) return Ok();
+  return MakeError(ErrorCode::kInvalid,
+                   "log level '" + level + "' is not one of trace, debug, info, warn, error, critical, off", "log_level");
+}
 
 Status ParseListen(const std::string& listen, http::HttpServerOptions& out) {
   std::string host;
@@ -95,6 +115,7 @@ Status LoadConfigFile(const std::string& path, Config& config) {
     BW_RETURN_IF_ERROR(CheckKeys(*hub, "hub", {"data_dir", "log_level"}));
     BW_RETURN_IF_ERROR(ReadString(*hub, "hub", "data_dir", config.data_dir));
     BW_RETURN_IF_ERROR(ReadString(*hub, "hub", "log_level", config.log_level));
+    BW_RETURN_IF_ERROR(ValidateLogLevel(config.log_level));
   } else if (root.contains("hub")) {
     return Invalid("hub", "must be a table");
   }
@@ -112,7 +133,8 @@ Status LoadConfigFile(const std::string& path, Config& config) {
     BW_RETURN_IF_ERROR(CheckKeys(*h, "http", {"listen", "io_threads", "worker_threads", "max_header_bytes",
                                               "max_body_bytes", "max_connections", "read_timeout_seconds",
                                               "idle_timeout_seconds", "gzip_min_bytes", "tls_cert_file",
-                                              "tls_key_file", "access_log"}));
+                                              "tls_key_file", "access_log", "rate_limit_per_second",
+                                              "rate_limit_burst"}));
     std::string listen;
     BW_RETURN_IF_ERROR(ReadString(*h, "http", "listen", listen));
     if (!listen.empty()) BW_RETURN_IF_ERROR(ParseListen(listen, config.http));
@@ -131,6 +153,8 @@ Status LoadConfigFile(const std::string& path, Config& config) {
     BW_RETURN_IF_ERROR(ReadString(*h, "http", "tls_cert_file", config.http.tls_cert_file));
     BW_RETURN_IF_ERROR(ReadString(*h, "http", "tls_key_file", config.http.tls_key_file));
     BW_RETURN_IF_ERROR(ReadBool(*h, "http", "access_log", config.http.access_log));
+    BW_RETURN_IF_ERROR(ReadNumber(*h, "http", "rate_limit_per_second", config.rate_limit_per_second, 0, 1e6));
+    BW_RETURN_IF_ERROR(ReadNumber(*h, "http", "rate_limit_burst", config.rate_limit_burst, 1, 1e6));
   } else if (root.contains("http")) {
     return Invalid("http", "must be a table");
   }

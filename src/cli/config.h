@@ -15,7 +15,12 @@ struct Config {
   std::string durability = "full";         // [store] durability: full (fsync per commit) or normal
   int reader_connections = 4;              // [store] reader_connections
   http::HttpServerOptions http;            // [http] listen, io_threads, worker_threads, max_body_bytes, ...
+  double rate_limit_per_second = 0;        // [http] rate_limit_per_second: requests per API key; 0: unlimited
+  double rate_limit_burst = 20;            // [http] rate_limit_burst: requests allowed at once before limiting
 };
+
+// Ok for trace, debug, info, warn, error, critical and off; kInvalid naming the choices otherwise.
+Status ValidateLogLevel(const std::string& level);
 
 // Parses "host:port" or "[v6]:port" into the options; kInvalid with a message on bad input.
 Status ParseListen(const std::string& listen, http::HttpServerOptions& out);

@@ -1,5 +1,5 @@
 // `bulwark demo`: fills a new hub with an election-defence scenario written by this code: partner
-// organisations, a sharing group, users with keys, and events for a spear-phishing wave, a DDoS on the
+// organisations, a sharing group, a publishing analyst in each organisation, and events for a spear-phishing wave, a DDoS on the
 // results site and a disinformation campaign, with tags and sightings. Deterministic (fixed seed), so a
 // demo looks the same on every machine; all addresses come from documentation ranges (RFC 5737, 3849)
 // and all domains are under .example or .test.

@@ -48,7 +48,7 @@ std::optional<store::LibraryDocument> Classify(const json::value& v, const std::
     doc.kind = "galaxy-cluster";
     doc.name = str("type");
   } else if (o.contains("namespace") && o.contains("type") && !str("name").empty() && !o.contains("values")) {
-    doc.kind = "galaxy";
+    doc.kind = "galaxy-definition";
     doc.name = str("type");
   } else {
     return std::nullopt;
@@ -116,7 +116,7 @@ int RunLibraryLoad(const Config& config, const std::string& dir) {
     return kExitFailure;
   }
   std::printf("loaded from %s:", dir.c_str());
-  for (const auto& [kind, n] : counts) std::printf(" %d %s%s", n, kind.c_str(), n == 1 ? "" : "s");
+  for (const auto& [kind, n] : counts) std::printf(" %d %s", n, (kind + (n == 1 ? "" : "s")).c_str());
   std::printf(" (%d other JSON files skipped, %d unreadable)\n", skipped, failed);
   return failed > 0 ? kExitFailure : kExitOk;
 }

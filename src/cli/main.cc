@@ -142,6 +142,9 @@ int Main(int argc, char** argv) {
   serve->add_option("--tls-cert", config.http.tls_cert_file, "PEM certificate chain: serve HTTPS");
   serve->add_option("--tls-key", config.http.tls_key_file, "PEM private key for --tls-cert");
   serve->add_option("--threads", config.http.worker_threads, "request worker threads")->capture_default_str();
+  serve->add_option("--rate-limit", config.rate_limit_per_second,
+                    "requests per second per API key (0: unlimited); over it: 429 with Retry-After")
+      ->capture_default_str();
 
   auto* org = app.add_subcommand("org", "manage organisations");
   org->require_subcommand(1);
@@ -203,9 +206,20 @@ int Main(int argc, char** argv) {
     return rc == 0 ? kExitOk : kExitUsage;
   }
   if (!config_file.empty()) {
-    Status st = LoadConfigFile(config_file, config);
+    // The file gives the base; every flag given on the command line overrides it.
+    Config from_file;
+    Status st = LoadConfigFile(config_file, from_file);
     if (!st.ok()) return Fail("serve", st.error());
+    auto given = [&](const char* name) { return serve->count(name) > 0; };
+    if (given("--data-dir")) from_file.data_dir = config.data_dir;
+    if (given("--log-level")) from_file.log_level = config.log_level;
+    if (given("--tls-cert")) from_file.http.tls_cert_file = config.http.tls_cert_file;
+    if (given("--tls-key")) from_file.http.tls_key_file = config.http.tls_key_file;
+    if (given("--threads")) from_file.http.worker_threads = config.http.worker_threads;
+    if (given("--rate-limit")) from_file.rate_limit_per_second = config.rate_limit_per_second;
+    config = from_file;
   }
+  if (Status st = ValidateLogLevel(config.log_level); !st.ok()) return Fail("config", st.error());
   if (!listen.empty()) {
     Status st = ParseListen(listen, config.http);
     if (!st.ok()) return Fail("serve", st.error());

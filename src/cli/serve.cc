@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "api/api.h"
+#include "api/rate_limit.h"
 #include "cli/app.h"
 
 namespace bulwark::cli {
@@ -20,8 +21,13 @@ int RunServe(const Config& config) {
     std::fprintf(stderr, "bulwark serve: %s\n", app.error().message.c_str());
     return ExitCodeFor(app.error());
   }
-  Metrics metrics;
+  Metrics& metrics = app.value()->metrics;
   api::ApiContext ctx{*app.value()->hub, metrics, app.value()->clock, app.value()->log, BULWARK_VERSION};
+  std::unique_ptr<api::RateLimiter> limiter;
+  if (config.rate_limit_per_second > 0) {
+    limiter = std::make_unique<api::RateLimiter>(config.rate_limit_per_second, config.rate_limit_burst);
+    ctx.rate_limiter = limiter.get();
+  }
   http::Router router;
   api::RegisterRoutes(router, ctx);
   auto server = http::HttpServer::Start(config.http, router, metrics, app.value()->log);

@@ -51,6 +51,11 @@ TEST(Crypto, ApiKeysAndHashes) {
   ASSERT_EQ(k.size(), 40u);
   for (char c : k) EXPECT_TRUE(std::isalnum(static_cast<unsigned char>(c)));
   EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(Md5Hex(""), "d41d8cd98f00b204e9800998ecf8427e");
+  EXPECT_EQ(Base64Decode("aGVsbG8="), "hello");
+  EXPECT_EQ(Base64Decode("aGVs\nbG8h"), "hello!");
+  EXPECT_FALSE(Base64Decode("a$=="));
+  EXPECT_FALSE(Base64Decode("abc"));
   EXPECT_TRUE(ConstantTimeEquals("abc", "abc"));
   EXPECT_FALSE(ConstantTimeEquals("abc", "abd"));
 }

@@ -1,6 +1,7 @@
 // Hashing and secrets, on OpenSSL.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -8,6 +9,10 @@ namespace bulwark {
 
 // Lowercase hex SHA-256 of the input.
 std::string Sha256Hex(std::string_view data);
+// Lowercase hex MD5, for MISP's malware-sample values (not for security).
+std::string Md5Hex(std::string_view data);
+// Decodes standard base64 (whitespace and line breaks ignored); nullopt when the text is not base64.
+std::optional<std::string> Base64Decode(std::string_view text);
 // A MISP-style API key: 40 characters from [A-Za-z0-9], drawn from the OpenSSL CSPRNG without modulo bias.
 std::string NewApiKey();
 // Constant-time equality, for comparing secrets and their hashes.

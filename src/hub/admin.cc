@@ -54,6 +54,10 @@ Result<model::SharingGroup> FindSharingGroup(store::ReadTxn& txn, const Principa
   return std::move(*sg);
 }
 
+}  // namespace
+
+namespace internal {
+
 Status ValidateEmail(const std::string& email) {
   const auto at = email.find('@');
   if (email.empty() || email.size() > 254 || at == std::string::npos || at == 0 || at + 1 >= email.size() ||
@@ -62,6 +66,10 @@ Status ValidateEmail(const std::string& email) {
   }
   return Ok();
 }
+
+}  // namespace internal
+
+namespace {
 
 Status ValidateOrgName(const std::string& name) {
   if (name.empty() || name.size() > 255) {
@@ -106,7 +114,13 @@ Result<model::Organisation> Hub::AddOrganisation(const Principal& p, misp::Organ
   BW_RETURN_IF_ERROR(access::CheckPermission(p, model::Permission::kSiteAdmin, "create organisations"));
   model::Organisation o = std::move(input.org);
   BW_RETURN_IF_ERROR(ValidateOrgName(o.name));
-  if (o.uuid.empty()) o.uuid = NewUuidV4();
+  if (o.uuid.empty()) {
+    o.uuid = NewUuidV4();
+  } else if (!IsUuid(o.uuid)) {
+    return MakeError(ErrorCode::kInvalid, "'" + o.uuid.substr(0, 64) + "' is not a UUID", "uuid");
+  } else {
+    o.uuid = NormaliseUuid(o.uuid);
+  }
   o.created = o.modified = clock_.NowSeconds();
   o.id = 0;
   Status st = store_.Write([&](store::WriteTxn& txn) -> Status {

@@ -96,8 +96,8 @@ Result<std::vector<model::Attribute>> Hub::AddAttributes(const Principal& p, con
     return Audit(txn, p, clock_.NowMicros(), "add", "Attribute", added.front().id, added.front().uuid,
                  std::to_string(added.size()) + " attribute(s) added to event " + std::to_string(e.id));
   });
-  if (!st.ok()) return std::move(st).error();
-  impl_->attributes_ingested += static_cast<int64_t>(added.size());
+  if (!st.ok()) return impl_->CountRejected(std::move(st).error());
+  impl_->CountAttributes(added.size());
   return added;
 }
 
@@ -109,28 +109,13 @@ Result<model::Attribute> Hub::EditAttribute(const Principal& p, const std::strin
     BW_RETURN_IF_ERROR(access::CheckCanModifyEvent(p, loc.event));
     model::Attribute a = loc.attribute;
     const auto& in = input.attribute;
-    const auto& has = input.present;
     if (input.has_timestamp && in.timestamp > 0 && in.timestamp <= a.timestamp) {
       result = a;  // not newer than ours: MISP ignores it
       return Ok();
     }
     // Re-validate through the same builder with the merged view of the attribute.
-    misp::AttributeInput merged;
-    merged.attribute = a;
-    merged.raw_value = has.count("value") ? input.raw_value : a.Value();
-    merged.present = {"value", "to_ids", "distribution"};
-    if (has.count("type")) merged.attribute.type = in.type;
-    if (has.count("category")) merged.attribute.category = in.category;
-    if (has.count("to_ids")) merged.attribute.to_ids = in.to_ids;
-    if (has.count("distribution")) {
-      merged.attribute.distribution = in.distribution;
-      merged.attribute.sharing_group_id = in.sharing_group_id;
-    }
-    if (has.count("sharing_group_id")) merged.attribute.sharing_group_id = in.sharing_group_id;
-    if (has.count("comment")) merged.attribute.comment = in.comment;
-    if (has.count("disable_correlation")) merged.attribute.disable_correlation = in.disable_correlation;
-    if (has.count("first_seen")) merged.attribute.first_seen_micros = in.first_seen_micros;
-    if (has.count("last_seen")) merged.attribute.last_seen_micros = in.last_seen_micros;
+    misp::AttributeInput merged = MergeAttributeInput(a, input);
+    merged.has_timestamp = false;
     merged.attribute.timestamp = 0;
     BW_ASSIGN_OR_RETURN(model::Attribute updated, BuildAttribute(merged, loc.event, options_, now));
     BW_RETURN_IF_ERROR(
@@ -180,6 +165,7 @@ Result<model::Attribute> Hub::RestoreAttribute(const Principal& p, const std::st
     BW_ASSIGN_OR_RETURN(Located loc, LocateVisibleAttribute(txn, p, ref));
     BW_RETURN_IF_ERROR(access::CheckCanModifyEvent(p, loc.event));
     BW_RETURN_IF_ERROR(txn.SetAttributeDeleted(loc.attribute.id, false, now));
+    loc.event.published = false;
     BW_RETURN_IF_ERROR(TouchEvent(txn, loc.event, now));
     BW_ASSIGN_OR_RETURN(auto reread, txn.GetAttribute(loc.attribute.id));
     if (reread) result = *reread;
@@ -214,7 +200,7 @@ Result<model::Object> Hub::AddObject(const Principal& p, const EventRef& ref, mi
     BW_ASSIGN_OR_RETURN(model::Event e, FindVisibleEvent(txn, p, ref.text));
     BW_RETURN_IF_ERROR(access::CheckCanModifyEvent(p, e));
     BW_ASSIGN_OR_RETURN(model::Object o, impl_->BuildObject(input, e, options_, now));
-    BW_RETURN_IF_ERROR(CheckSharingGroup(txn, p, o.distribution, o.sharing_group_id, "sharing_group_id"));
+    BW_RETURN_IF_ERROR(impl_->CheckObjectSharingGroups(txn, p, o, ""));
     BW_ASSIGN_OR_RETURN(auto existing, txn.FindObjectByUuid(o.uuid));
     if (existing) return MakeError(ErrorCode::kConflict, "an object with uuid " + o.uuid + " already exists", "uuid");
     for (size_t j = 0; j < o.attributes.size(); ++j) {
@@ -233,7 +219,7 @@ Result<model::Object> Hub::AddObject(const Principal& p, const EventRef& ref, mi
     return Audit(txn, p, clock_.NowMicros(), "add", "Object", o.id, o.uuid, "Object " + o.name + " added to event " + std::to_string(e.id));
   });
   if (!st.ok()) return std::move(st).error();
-  impl_->attributes_ingested += static_cast<int64_t>(result.attributes.size());
+  impl_->CountAttributes(result.attributes.size());
   return result;
 }
 
@@ -257,6 +243,17 @@ Result<model::Object> Hub::EditObject(const Principal& p, const std::string& ref
     if (!input.present.count("meta-category")) input.object.meta_category = current.meta_category;
     if (!input.present.count("template_uuid")) input.object.template_uuid = current.template_uuid;
     if (!input.present.count("template_version")) input.object.template_version = current.template_version;
+    // Attributes the object already has keep every field the request does not name.
+    for (auto& in_attr : input.attributes) {
+      for (const auto& a : current.attributes) {
+        if (!in_attr.attribute.uuid.empty() && a.uuid == in_attr.attribute.uuid) {
+          misp::AttributeInput merged = MergeAttributeInput(a, in_attr);
+          if (!in_attr.present.count("object_relation")) merged.attribute.object_relation = a.object_relation;
+          in_attr = std::move(merged);
+          break;
+        }
+      }
+    }
     if (!input.present.count("Attribute")) {
       // Header-only edit: validate with the current attributes.
       for (const auto& a : current.attributes) {
@@ -269,7 +266,7 @@ Result<model::Object> Hub::EditObject(const Principal& p, const std::string& ref
       }
     }
     BW_ASSIGN_OR_RETURN(model::Object o, impl_->BuildObject(input, e, options_, now));
-    BW_RETURN_IF_ERROR(CheckSharingGroup(txn, p, o.distribution, o.sharing_group_id, "sharing_group_id"));
+    BW_RETURN_IF_ERROR(impl_->CheckObjectSharingGroups(txn, p, o, ""));
     o.id = current.id;
     BW_RETURN_IF_ERROR(txn.UpdateObject(o));
     for (size_t j = 0; j < o.attributes.size(); ++j) {

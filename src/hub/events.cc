@@ -1,4 +1,5 @@
 // Events: the write path for whole events (add, edit, delete, publish) and the event view.
+#include <optional>
 #include <set>
 #include <unordered_set>
 
@@ -65,6 +66,12 @@ Status CheckUniqueUuids(const model::Event& e) {
 }  // namespace
 
 Result<model::Event> Hub::AddEvent(const Principal& p, misp::EventInput input) {
+  auto result = AddEventUncounted(p, std::move(input));
+  if (!result.ok()) return impl_->CountRejected(std::move(result).error());
+  return result;
+}
+
+Result<model::Event> Hub::AddEventUncounted(const Principal& p, misp::EventInput input) {
   BW_RETURN_IF_ERROR(access::CheckPermission(p, model::Permission::kAdd, "create events"));
   const int64_t now = clock_.NowSeconds();
   model::Event e = std::move(input.event);
@@ -80,7 +87,12 @@ Result<model::Event> Hub::AddEvent(const Principal& p, misp::EventInput input) {
   if (!input.present.count("timestamp") || e.timestamp <= 0) e.timestamp = now;
   e.org_id = p.org.id;
   e.user_id = p.user.id;
-  e.locked = p.Can(model::Permission::kSync) && !p.IsSiteAdmin() ? true : e.locked;
+  // `locked` marks events that came in through sync: only sync users set it (site admins may pass it on).
+  if (!p.Can(model::Permission::kSync)) {
+    e.locked = false;
+  } else if (!p.IsSiteAdmin()) {
+    e.locked = true;
+  }
   if (e.published && !p.Can(model::Permission::kPublish)) e.published = false;
   if (e.published && e.publish_timestamp <= 0) e.publish_timestamp = now;
   size_t total = input.attributes.size();
@@ -109,6 +121,9 @@ Result<model::Event> Hub::AddEvent(const Principal& p, misp::EventInput input) {
       BW_RETURN_IF_ERROR(CheckSharingGroup(txn, p, e.attributes[i].distribution, e.attributes[i].sharing_group_id,
                                            "Attribute[" + std::to_string(i) + "].sharing_group_id"));
     }
+    for (size_t i = 0; i < e.objects.size(); ++i) {
+      BW_RETURN_IF_ERROR(impl_->CheckObjectSharingGroups(txn, p, e.objects[i], "Object[" + std::to_string(i) + "]"));
+    }
     BW_ASSIGN_OR_RETURN(e.orgc_id, ResolveOrgc(txn, p, input.orgc, now));
     BW_ASSIGN_OR_RETURN(e.tags, impl_->ResolveTags(txn, p, input.tags));
     for (size_t i = 0; i < e.attributes.size(); ++i) {
@@ -132,7 +147,14 @@ Result<model::Event> Hub::AddEvent(const Principal& p, misp::EventInput input) {
   });
   if (!st.ok()) return std::move(st).error();
   impl_->CountIngest(e);
-  return ViewEvent(p, EventRef{std::to_string(e.id)}, store::DeletedFilter::kExclude);
+  // The event as written is what a view would return (ids, tags and all), without reading it back.
+  e.attribute_count = 0;
+  for (const auto& a : e.attributes) e.attribute_count += a.deleted ? 0 : 1;
+  for (const auto& o : e.objects) {
+    for (const auto& a : o.attributes) e.attribute_count += a.deleted ? 0 : 1;
+  }
+  access::FilterEvent(p, e);
+  return e;
 }
 
 Result<model::Event> Hub::EditEvent(const Principal& p, const EventRef& ref, misp::EventInput input) {
@@ -167,25 +189,35 @@ Result<model::Event> Hub::EditEvent(const Principal& p, const EventRef& ref, mis
     BW_RETURN_IF_ERROR(CheckSharingGroup(txn, p, e.distribution, e.sharing_group_id, "sharing_group_id"));
     if (has.count("disable_correlation")) e.disable_correlation = in.disable_correlation;
     if (has.count("extends_uuid")) e.extends_uuid = in.extends_uuid;
-    if (has.count("published") && !in.published) e.published = false;
+    // Any edit unpublishes, as in MISP, unless the request publishes it and the caller may publish.
+    e.published = has.count("published") && in.published && access::CheckCanPublishEvent(p, e).ok();
+    if (e.published && e.publish_timestamp <= 0) e.publish_timestamp = now;
     e.timestamp = has.count("timestamp") && in.timestamp > e.timestamp ? in.timestamp : now;
 
     // Children: an attribute or object whose uuid exists is updated, a new one is added. Children missing
     // from the request are left alone (MISP semantics; deletion is explicit).
     for (size_t i = 0; i < input.attributes.size(); ++i) {
       const std::string field = "Attribute[" + std::to_string(i) + "]";
-      auto built = BuildAttribute(input.attributes[i], e, options_, now);
+      const misp::AttributeInput& in_attr = input.attributes[i];
+      std::optional<model::Attribute> existing;
+      if (!in_attr.attribute.uuid.empty()) {
+        BW_ASSIGN_OR_RETURN(existing, txn.FindAttributeByUuid(in_attr.attribute.uuid));
+      }
+      if (existing) {
+        if (existing->event_id != e.id) {
+          return MakeError(ErrorCode::kConflict, "attribute uuid " + existing->uuid + " belongs to another event",
+                           field + ".uuid");
+        }
+        if (in_attr.has_timestamp && in_attr.attribute.timestamp <= existing->timestamp) continue;  // not newer
+      }
+      // An existing attribute keeps every field the request does not name.
+      auto built = BuildAttribute(existing ? MergeAttributeInput(*existing, in_attr) : in_attr, e, options_, now);
       if (!built.ok()) return std::move(built).error().WithFieldPrefix(field);
       model::Attribute a = std::move(built).value();
       BW_RETURN_IF_ERROR(CheckSharingGroup(txn, p, a.distribution, a.sharing_group_id, field + ".sharing_group_id"));
-      BW_ASSIGN_OR_RETURN(auto existing, txn.FindAttributeByUuid(a.uuid));
-      auto tags = impl_->ResolveTags(txn, p, input.attributes[i].tags);
+      auto tags = impl_->ResolveTags(txn, p, in_attr.tags);
       if (!tags.ok()) return std::move(tags).error().WithFieldPrefix(field);
       if (existing) {
-        if (existing->event_id != e.id) {
-          return MakeError(ErrorCode::kConflict, "attribute uuid " + a.uuid + " belongs to another event", field + ".uuid");
-        }
-        if (input.attributes[i].has_timestamp && a.timestamp <= existing->timestamp) continue;  // not newer
         a.id = existing->id;
         a.object_id = existing->object_id;
         a.object_relation = existing->object_relation;
@@ -202,6 +234,7 @@ Result<model::Event> Hub::EditEvent(const Principal& p, const EventRef& ref, mis
       auto built = impl_->BuildObject(input.objects[i], e, options_, now);
       if (!built.ok()) return std::move(built).error().WithFieldPrefix("Object[" + std::to_string(i) + "]");
       model::Object o = std::move(built).value();
+      BW_RETURN_IF_ERROR(impl_->CheckObjectSharingGroups(txn, p, o, "Object[" + std::to_string(i) + "]"));
       BW_ASSIGN_OR_RETURN(auto existing, txn.FindObjectByUuid(o.uuid));
       if (existing) {
         if (existing->event_id != e.id) {
@@ -215,7 +248,7 @@ Result<model::Event> Hub::EditEvent(const Principal& p, const EventRef& ref, mis
       }
       BW_RETURN_IF_ERROR(txn.InsertObject(o));
     }
-    if (has.count("Tag")) {
+    if (has.count("Tag") || has.count("EventTag") || has.count("Galaxy")) {
       // The request's global tags replace the event's global tags; local tags stay.
       BW_ASSIGN_OR_RETURN(auto wanted, impl_->ResolveTags(txn, p, input.tags));
       std::set<Id> wanted_ids;

@@ -15,8 +15,8 @@ namespace bulwark::hub {
 
 using namespace internal;
 
-Hub::Hub(store::Store& store, const Clock& clock, HubOptions options, Logger log)
-    : store_(store), clock_(clock), options_(options), log_(std::move(log)), impl_(std::make_unique<Impl>()) {}
+Hub::Hub(store::Store& store, const Clock& clock, HubOptions options, Logger log, Metrics* metrics)
+    : store_(store), clock_(clock), options_(options), log_(std::move(log)), impl_(std::make_unique<Impl>(metrics)) {}
 
 Hub::~Hub() = default;
 
@@ -73,6 +73,10 @@ Status Hub::EnsureDefaultRoles() {
 }
 
 Result<CreatedKey> Hub::CreateSiteAdmin(const std::string& org_name, const std::string& email) {
+  BW_RETURN_IF_ERROR(internal::ValidateEmail(email));
+  if (org_name.empty() || org_name.size() > 255) {
+    return MakeError(ErrorCode::kInvalid, "the organisation needs a name of 1 to 255 characters", "org");
+  }
   BW_RETURN_IF_ERROR(EnsureDefaultRoles());
   CreatedKey created;
   const int64_t now = clock_.NowSeconds();
@@ -179,7 +183,15 @@ Result<model::Attribute> BuildAttribute(const misp::AttributeInput& in, const mo
                      "type '" + a.type + "' is not allowed in category '" + a.category + "'", "category");
   }
   if (!in.present.count("value")) return MakeError(ErrorCode::kInvalid, "an attribute needs a value", "value");
-  BW_ASSIGN_OR_RETURN(model::NormalisedValue v, model::NormaliseValue(a.type, in.raw_value));
+  std::string raw = in.raw_value;
+  if (a.type == "malware-sample" && !in.data.empty() && raw.find('|') == std::string::npos) {
+    // PyMISP uploads a sample as value "name" plus base64 data; MISP's value is "name|md5 of the data".
+    // The sample itself is not kept: Bulwark has no attachment storage yet (docs/misp-compatibility.md).
+    auto bytes = Base64Decode(in.data);
+    if (!bytes) return MakeError(ErrorCode::kInvalid, "data is not valid base64", "data");
+    raw += "|" + Md5Hex(*bytes);
+  }
+  BW_ASSIGN_OR_RETURN(model::NormalisedValue v, model::NormaliseValue(a.type, raw));
   a.value1 = std::move(v.value1);
   a.value2 = std::move(v.value2);
   if (!in.present.count("to_ids")) a.to_ids = info->default_to_ids;
@@ -193,6 +205,32 @@ Result<model::Attribute> BuildAttribute(const misp::AttributeInput& in, const mo
   a.event_id = event.id;
   a.id = 0;
   return a;
+}
+
+misp::AttributeInput MergeAttributeInput(const model::Attribute& current, const misp::AttributeInput& input) {
+  const auto& in = input.attribute;
+  const auto& has = input.present;
+  misp::AttributeInput merged;
+  merged.attribute = current;
+  merged.raw_value = has.count("value") ? input.raw_value : current.Value();
+  merged.present = {"value", "to_ids", "distribution"};
+  merged.tags = input.tags;
+  if (has.count("type")) merged.attribute.type = in.type;
+  if (has.count("category")) merged.attribute.category = in.category;
+  if (has.count("to_ids")) merged.attribute.to_ids = in.to_ids;
+  if (has.count("distribution")) {
+    merged.attribute.distribution = in.distribution;
+    merged.attribute.sharing_group_id = in.sharing_group_id;
+  }
+  if (has.count("sharing_group_id")) merged.attribute.sharing_group_id = in.sharing_group_id;
+  if (has.count("comment")) merged.attribute.comment = in.comment;
+  if (has.count("disable_correlation")) merged.attribute.disable_correlation = in.disable_correlation;
+  if (has.count("first_seen")) merged.attribute.first_seen_micros = in.first_seen_micros;
+  if (has.count("last_seen")) merged.attribute.last_seen_micros = in.last_seen_micros;
+  if (has.count("deleted")) merged.attribute.deleted = in.deleted;
+  merged.has_timestamp = input.has_timestamp;
+  merged.attribute.timestamp = input.has_timestamp ? in.timestamp : 0;
+  return merged;
 }
 
 Status Audit(store::WriteTxn& txn, const Principal& p, int64_t now_micros, std::string action, std::string model,

@@ -17,6 +17,7 @@
 #include "access/access.h"
 #include "common/clock.h"
 #include "common/log.h"
+#include "common/metrics.h"
 #include "common/result.h"
 #include "hub/search.h"
 #include "misp/misp_json.h"
@@ -55,7 +56,9 @@ struct EventRef {
 
 class Hub {
  public:
-  Hub(store::Store& store, const Clock& clock, HubOptions options, Logger log);
+  // `metrics` (may be null) receives the ingest counters: bulwark_ingest_events_total,
+  // bulwark_ingest_attributes_total and bulwark_ingest_rejected_total{code}.
+  Hub(store::Store& store, const Clock& clock, HubOptions options, Logger log, Metrics* metrics = nullptr);
   ~Hub();
 
   store::Store& store() { return store_; }
@@ -159,6 +162,7 @@ class Hub {
 
  private:
   class Impl;
+  Result<model::Event> AddEventUncounted(const Principal& p, misp::EventInput input);
   store::Store& store_;
   const Clock& clock_;
   HubOptions options_;

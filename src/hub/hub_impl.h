@@ -21,7 +21,7 @@ struct Library {
 
 class Hub::Impl {
  public:
-  Impl();
+  explicit Impl(Metrics* metrics);
   Status Reload(store::Store& store);
   std::shared_ptr<const Library> library() const;
 
@@ -33,12 +33,19 @@ class Hub::Impl {
   // known to the library).
   Result<model::Object> BuildObject(const misp::ObjectInput& in, const model::Event& event, const HubOptions& options,
                                     int64_t now);
+  // The object's and each of its attributes' sharing group, when their distribution is 4. `prefix` is the
+  // object's field path for error messages ("Object[2]", or "" for a top-level object).
+  Status CheckObjectSharingGroups(store::ReadTxn& txn, const Principal& p, const model::Object& o,
+                                  const std::string& prefix);
   void CountIngest(const model::Event& e);
-
-  std::atomic<int64_t> events_ingested{0};
-  std::atomic<int64_t> attributes_ingested{0};
+  void CountAttributes(size_t n);
+  // Counts a rejected write by error code and passes the error through.
+  Error CountRejected(Error e);
 
  private:
+  Counter* events_ingested_ = nullptr;
+  Counter* attributes_ingested_ = nullptr;
+  CounterFamily* rejected_ = nullptr;
   mutable std::mutex mu_;
   std::shared_ptr<const Library> library_;
 };

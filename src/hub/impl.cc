@@ -11,7 +11,13 @@ namespace bulwark::hub {
 
 using namespace internal;
 
-Hub::Impl::Impl() {
+Hub::Impl::Impl(Metrics* metrics) {
+  if (metrics != nullptr) {
+    events_ingested_ = &metrics->RegisterCounter("bulwark_ingest_events_total", "Events created").Get();
+    attributes_ingested_ =
+        &metrics->RegisterCounter("bulwark_ingest_attributes_total", "Attributes created, objects' included").Get();
+    rejected_ = &metrics->RegisterCounter("bulwark_ingest_rejected_total", "Writes rejected, by error code", {"code"});
+  }
   auto lib = std::make_shared<Library>();
   lib->taxonomies = std::make_shared<model::TaxonomyRegistry>(model::TaxonomyRegistry::BuiltIn());
   library_ = std::move(lib);
@@ -23,10 +29,19 @@ std::shared_ptr<const Library> Hub::Impl::library() const {
 }
 
 void Hub::Impl::CountIngest(const model::Event& e) {
-  events_ingested += 1;
-  int64_t n = static_cast<int64_t>(e.attributes.size());
-  for (const auto& o : e.objects) n += static_cast<int64_t>(o.attributes.size());
-  attributes_ingested += n;
+  size_t n = e.attributes.size();
+  for (const auto& o : e.objects) n += o.attributes.size();
+  if (events_ingested_ != nullptr) events_ingested_->Inc();
+  CountAttributes(n);
+}
+
+void Hub::Impl::CountAttributes(size_t n) {
+  if (attributes_ingested_ != nullptr) attributes_ingested_->Inc(n);
+}
+
+Error Hub::Impl::CountRejected(Error e) {
+  if (rejected_ != nullptr) rejected_->WithLabels({std::string(ErrorCodeName(e.code))}).Inc();
+  return e;
 }
 
 Result<std::vector<model::AppliedTag>> Hub::Impl::ResolveTags(store::WriteTxn& txn, const Principal& p,
@@ -76,6 +91,17 @@ Result<std::vector<model::AppliedTag>> Hub::Impl::ResolveTags(store::WriteTxn& t
   }
   BW_RETURN_IF_ERROR(library()->taxonomies->CheckExclusive(names));
   return out;
+}
+
+Status Hub::Impl::CheckObjectSharingGroups(store::ReadTxn& txn, const Principal& p, const model::Object& o,
+                                           const std::string& prefix) {
+  const std::string base = prefix.empty() ? "" : prefix + ".";
+  BW_RETURN_IF_ERROR(CheckSharingGroup(txn, p, o.distribution, o.sharing_group_id, base + "sharing_group_id"));
+  for (size_t j = 0; j < o.attributes.size(); ++j) {
+    BW_RETURN_IF_ERROR(CheckSharingGroup(txn, p, o.attributes[j].distribution, o.attributes[j].sharing_group_id,
+                                         base + "Attribute[" + std::to_string(j) + "].sharing_group_id"));
+  }
+  return Ok();
 }
 
 Result<model::Object> Hub::Impl::BuildObject(const misp::ObjectInput& in, const model::Event& event,

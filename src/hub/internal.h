@@ -24,6 +24,13 @@ Result<model::Event> FindVisibleEvent(store::ReadTxn& txn, const Principal& p, s
 Result<model::Attribute> BuildAttribute(const misp::AttributeInput& in, const model::Event& event,
                                         const HubOptions& options, int64_t now);
 
+// The input for an edit of `current`: fields the request names replace the stored ones, everything else is
+// kept (MISP's edit semantics). The result goes through BuildAttribute like any new attribute.
+misp::AttributeInput MergeAttributeInput(const model::Attribute& current, const misp::AttributeInput& in);
+
+// An e-mail address as users are identified by: one '@', no spaces or brackets, at most 254 bytes.
+Status ValidateEmail(const std::string& email);
+
 // Appends one audit line for the principal.
 Status Audit(store::WriteTxn& txn, const Principal& p, int64_t now_micros, std::string action, std::string model,
              Id model_id, std::string uuid, std::string title);

@@ -213,12 +213,6 @@ Result<SearchRequest> ParseSearchRequest(const json::value& body, const Clock& c
     } else if (key == "page") {
       BW_ASSIGN_OR_RETURN(r.page, SizeParam(v, key, 1'000'000'000));
       if (r.page == 0) r.page = 1;
-    } else if (key == "includeEventUuid") {
-      BW_ASSIGN_OR_RETURN(auto b, BoolParam(v, key));
-      r.include_event_uuid = b.value_or(false);
-    } else if (key == "includeEventTags") {
-      BW_ASSIGN_OR_RETURN(auto b, BoolParam(v, key));
-      r.include_event_tags = b.value_or(false);
     } else if (key == "returnFormat") {
       BW_ASSIGN_OR_RETURN(auto s, ScalarText(v, key));
       if (s && *s != "json") {
@@ -320,7 +314,7 @@ class Pager {
 
 bool HasAttributeConditions(const SearchRequest& r) {
   return !r.values.empty() || !r.types.empty() || !r.categories.empty() || r.to_ids.has_value() ||
-         r.timestamp_from || r.timestamp_to;
+         (!r.timestamp_is_event && (r.timestamp_from || r.timestamp_to));
 }
 
 }  // namespace
@@ -344,8 +338,13 @@ Status Hub::SearchAttributes(const Principal& p, const SearchRequest& r,
     q.to_ids = r.to_ids;
     q.published = r.published;
     q.deleted = r.deleted;
-    q.timestamp_from = r.timestamp_from;
-    q.timestamp_to = r.timestamp_to;
+    if (r.timestamp_is_event) {
+      q.event_timestamp_from = r.timestamp_from;
+      q.event_timestamp_to = r.timestamp_to;
+    } else {
+      q.timestamp_from = r.timestamp_from;
+      q.timestamp_to = r.timestamp_to;
+    }
     q.publish_timestamp_from = r.publish_timestamp_from;
     q.publish_timestamp_to = r.publish_timestamp_to;
     q.date_from = DateText(r.date_from);
@@ -353,7 +352,6 @@ Status Hub::SearchAttributes(const Principal& p, const SearchRequest& r,
     q.tags = f.tags;
     q.after_id = r.after_id;
     Pager pager(r);
-    Status inner = Ok();
     BW_RETURN_IF_ERROR(txn.ScanAttributes(q, [&](const store::AttributeRow& row) {
       if (!access::CanSeeEvent(p, row.event) || !access::CanSeeAttribute(p, row.event, row.object, row.attribute)) {
         return true;
@@ -373,7 +371,7 @@ Status Hub::SearchAttributes(const Principal& p, const SearchRequest& r,
       }
       return go_on && !pager.done();
     }));
-    return inner;
+    return Ok();
   });
 }
 
@@ -414,7 +412,10 @@ Status Hub::IndexEvents(const Principal& p, const SearchRequest& r,
   });
 }
 
-Status Hub::SearchEvents(const Principal& p, const SearchRequest& r, const std::function<bool(model::Event&)>& visit) {
+Status Hub::SearchEvents(const Principal& p, const SearchRequest& request,
+                         const std::function<bool(model::Event&)>& visit) {
+  SearchRequest r = request;
+  r.timestamp_is_event = true;  // events/restSearch: `timestamp` is the event's
   if (!HasAttributeConditions(r)) {
     // Event-level conditions only: walk the index and load each page entry whole.
     SearchRequest index_request = r;
@@ -443,7 +444,9 @@ Status Hub::SearchEvents(const Principal& p, const SearchRequest& r, const std::
   Pager pager(r);
   for (Id id : event_ids) {
     if (!pager.Take()) continue;
-    auto e = ViewEvent(p, EventRef{std::to_string(id)}, store::DeletedFilter::kExclude);
+    auto e = ViewEvent(p, EventRef{std::to_string(id)},
+                       r.deleted == store::DeletedFilter::kExclude ? store::DeletedFilter::kExclude
+                                                                   : store::DeletedFilter::kInclude);
     if (!e.ok()) continue;
     if (!visit(e.value()) || pager.done()) break;
   }

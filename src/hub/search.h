@@ -43,8 +43,9 @@ struct SearchRequest {
   size_t limit = 0;                     // 0: no limit
   size_t page = 1;                      // MISP paging, 1-based; used with limit
   int64_t after_id = 0;                 // native cursor: results with id greater than this
-  bool include_event_uuid = false;
-  bool include_event_tags = false;
+  // Whether timestamp_from/to apply to the event (events/restSearch, events/index) or to the attribute
+  // (attributes/restSearch, the default).
+  bool timestamp_is_event = false;
 };
 
 // Parses a RestSearch JSON body (MISP's parameter names, also in {"request": {...}}). `now` resolves `last`.

@@ -174,6 +174,11 @@ Status Hub::DetachTag(const Principal& p, const std::string& uuid, const std::st
     }
     BW_RETURN_IF_ERROR(access::CheckCanTagEvent(p, target.event, local));
     BW_RETURN_IF_ERROR(txn.DetachTag(target.kind, target.id, t.id));
+    if (!local) {
+      target.event.timestamp = std::max(clock_.NowSeconds(), target.event.timestamp);
+      target.event.published = false;
+      BW_RETURN_IF_ERROR(txn.UpdateEventHeader(target.event, model::ChangeAction::kEdit));
+    }
     return Audit(txn, p, clock_.NowMicros(), "untag", target.kind == store::TagTarget::kEvent ? "Event" : "Attribute",
                  target.id, uuid, "Tag " + t.name + " detached");
   });
@@ -244,18 +249,28 @@ Result<std::vector<model::Sighting>> Hub::AddSightings(const Principal& p, misp:
 Status Hub::SearchSightings(const Principal& p, const store::SightingQuery& q,
                             const std::function<bool(const model::Sighting&)>& visit) {
   return store_.Read([&](store::ReadTxn& txn) -> Status {
-    BW_ASSIGN_OR_RETURN(auto sightings, txn.ListSightings(q));
+    // The store pages before visibility is known: read on until `limit` visible sightings or the end, so a
+    // short page always means there is no more.
+    store::SightingQuery batch = q;
+    size_t delivered = 0;
     std::map<Id, std::optional<model::Event>> events;
-    for (const auto& s : sightings) {
-      auto it = events.find(s.event_id);
-      if (it == events.end()) {
-        BW_ASSIGN_OR_RETURN(auto e, txn.GetEvent(s.event_id));
-        it = events.emplace(s.event_id, std::move(e)).first;
+    while (true) {
+      BW_ASSIGN_OR_RETURN(auto sightings, txn.ListSightings(batch));
+      for (const auto& s : sightings) {
+        auto it = events.find(s.event_id);
+        if (it == events.end()) {
+          BW_ASSIGN_OR_RETURN(auto e, txn.GetEvent(s.event_id));
+          it = events.emplace(s.event_id, std::move(e)).first;
+        }
+        if (!it->second || !access::CanSeeEvent(p, *it->second) || !access::CanSeeSighting(p, *it->second, s)) {
+          continue;
+        }
+        if (!visit(s)) return Ok();
+        if (q.limit > 0 && ++delivered == q.limit) return Ok();
       }
-      if (!it->second || !access::CanSeeEvent(p, *it->second) || !access::CanSeeSighting(p, *it->second, s)) continue;
-      if (!visit(s)) break;
+      if (q.limit == 0 || sightings.size() < batch.limit) return Ok();
+      batch.after_id = sightings.back().id;
     }
-    return Ok();
   });
 }
 

@@ -1,0 +1,247 @@
+#include "hub/hub.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+
+#include "access/roles.h"
+#include "common/uuid.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace bulwark::hub {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A hub on a fresh SQLite file with two organisations and a publisher in each.
+class HubTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("bulwark-hub-test-" + NewUuidV4());
+    fs::create_directories(dir_);
+    store::SqliteOptions options;
+    options.path = (dir_ / "hub.db").string();
+    store_ = std::move(store::OpenSqliteStore(options, clock_).value());
+    hub_ = std::make_unique<Hub>(*store_, clock_, HubOptions{}, MakeNullLogger());
+    ASSERT_TRUE(hub_->CreateSiteAdmin("Operator", "admin@op.test").ok());
+    admin_ = AdminPrincipal();
+    a_ = MakeOrgPublisher("Org A", "a@a.test");
+    b_ = MakeOrgPublisher("Org B", "b@b.test");
+  }
+  void TearDown() override {
+    hub_.reset();
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+
+  Principal AdminPrincipal() {
+    Principal p;
+    EXPECT_TRUE(store_->Read([&](store::ReadTxn& txn) -> Status {
+      auto u = txn.FindUserByEmail("admin@op.test");
+      p.user = *u.value();
+      p.org = *txn.GetOrganisation(p.user.org_id).value();
+      p.role = *txn.GetRole(p.user.role_id).value();
+      return Ok();
+    }).ok());
+    return p;
+  }
+
+  Principal MakeOrgPublisher(const std::string& name, const std::string& email) {
+    misp::OrganisationInput oi;
+    oi.org.name = name;
+    oi.present = {"name"};
+    auto org = hub_->AddOrganisation(admin_, oi).value();
+    misp::UserInput ui;
+    ui.user.email = email;
+    ui.user.org_id = org.id;
+    ui.user.role_id = access::kRolePublisher;
+    ui.present = {"email", "org_id", "role_id"};
+    auto user = hub_->AddUser(admin_, ui).value();
+    Principal p;
+    p.user = user;
+    p.org = org;
+    p.role = access::DefaultRoles()[access::kRolePublisher - 1];
+    return p;
+  }
+
+  static misp::EventInput ParseEventJson(const std::string& text) {
+    auto parsed = misp::ParseEvent(boost::json::parse(text));
+    EXPECT_TRUE(parsed.ok()) << (parsed.ok() ? "" : parsed.error().message);
+    return std::move(parsed).value();
+  }
+
+  int64_t Changes() {
+    int64_t seq = 0;
+    EXPECT_TRUE(store_->Read([&](store::ReadTxn& txn) -> Status {
+      seq = txn.LastChangeSeq().value();
+      return Ok();
+    }).ok());
+    return seq;
+  }
+
+  FakeClock clock_{int64_t{1'760'000'000} * 1'000'000};
+  fs::path dir_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<Hub> hub_;
+  Principal admin_, a_, b_;
+};
+
+TEST_F(HubTest, AddEventNormalisesAndAppliesDefaults) {
+  auto e = hub_->AddEvent(a_, ParseEventJson(R"({"Event": {"info": "phishing wave", "Attribute": [
+      {"type": "domain", "value": "Evil.EXAMPLE."},
+      {"type": "ip-dst|port", "value": "198.51.100.1|443"},
+      {"type": "md5", "value": "D41D8CD98F00B204E9800998ECF8427E", "to_ids": false}]}})"));
+  ASSERT_TRUE(e.ok()) << e.error().message;
+  ASSERT_EQ(e->attributes.size(), 3u);
+  EXPECT_EQ(e->attributes[0].value1, "evil.example");
+  EXPECT_EQ(e->attributes[0].category, "Network activity");
+  EXPECT_TRUE(e->attributes[0].to_ids);  // MISP's default for domain
+  EXPECT_EQ(e->attributes[1].value1, "198.51.100.1");
+  EXPECT_EQ(e->attributes[1].value2, "443");
+  EXPECT_EQ(e->attributes[2].value1, "d41d8cd98f00b204e9800998ecf8427e");
+  EXPECT_FALSE(e->attributes[2].to_ids);
+  EXPECT_EQ(e->distribution, model::Distribution::kCommunity);
+  EXPECT_EQ(e->orgc_id, a_.org.id);
+  EXPECT_EQ(e->org_id, a_.org.id);
+  EXPECT_EQ(e->attribute_count, 3);
+  EXPECT_EQ(e->date, "2025-10-09");
+}
+
+TEST_F(HubTest, RejectedEventWritesNothing) {
+  const int64_t before = Changes();
+  auto e = hub_->AddEvent(a_, ParseEventJson(R"({"info": "x", "Attribute": [
+      {"type": "ip-dst", "value": "198.51.100.1"},
+      {"type": "ip-dst", "value": "not-an-ip"}]})"));
+  ASSERT_FALSE(e.ok());
+  EXPECT_EQ(e.error().code, ErrorCode::kInvalid);
+  EXPECT_EQ(e.error().field, "Attribute[1].value");
+  auto unknown = hub_->AddEvent(a_, ParseEventJson(R"({"info": "x", "Attribute": [{"type": "nope", "value": "1"}]})"));
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().field, "Attribute[0].type");
+  auto bad_category = hub_->AddEvent(
+      a_, ParseEventJson(R"({"info": "x", "Attribute": [{"type": "md5", "category": "Person", "value": "x"}]})"));
+  ASSERT_FALSE(bad_category.ok());
+  EXPECT_EQ(bad_category.error().field, "Attribute[0].category");
+  EXPECT_EQ(Changes(), before);
+}
+
+TEST_F(HubTest, DuplicateUuidIsAConflict) {
+  const std::string uuid = NewUuidV4();
+  const std::string body = R"({"info": "x", "uuid": ")" + uuid + R"("})";
+  ASSERT_TRUE(hub_->AddEvent(a_, ParseEventJson(body)).ok());
+  auto again = hub_->AddEvent(a_, ParseEventJson(body));
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, ErrorCode::kConflict);
+}
+
+TEST_F(HubTest, OrgOnlyEventInvisibleToOthers) {
+  auto e = hub_->AddEvent(a_, ParseEventJson(R"({"info": "internal", "distribution": 0,
+      "Attribute": [{"type": "ip-src", "value": "192.0.2.1"}]})"));
+  ASSERT_TRUE(e.ok());
+  const std::string ref = std::to_string(e->id);
+  EXPECT_TRUE(hub_->ViewEvent(a_, EventRef{ref}, store::DeletedFilter::kExclude).ok());
+  EXPECT_TRUE(hub_->ViewEvent(admin_, EventRef{ref}, store::DeletedFilter::kExclude).ok());
+  auto hidden = hub_->ViewEvent(b_, EventRef{ref}, store::DeletedFilter::kExclude);
+  ASSERT_FALSE(hidden.ok());
+  EXPECT_EQ(hidden.error().code, ErrorCode::kNotFound);
+  SearchRequest req;
+  req.values = {"192.0.2.1"};
+  int seen = 0;
+  ASSERT_TRUE(hub_->SearchAttributes(b_, req, [&](const store::AttributeRow&) {
+    ++seen;
+    return true;
+  }).ok());
+  EXPECT_EQ(seen, 0);
+  ASSERT_TRUE(hub_->SearchAttributes(a_, req, [&](const store::AttributeRow&) {
+    ++seen;
+    return true;
+  }).ok());
+  EXPECT_EQ(seen, 1);
+}
+
+TEST_F(HubTest, OnlyTheCreatorOrgEdits) {
+  auto e = hub_->AddEvent(a_, ParseEventJson(R"({"info": "shared", "distribution": 3})"));
+  ASSERT_TRUE(e.ok());
+  auto edit = hub_->EditEvent(b_, EventRef{e->uuid}, ParseEventJson(R"({"info": "hijacked"})"));
+  ASSERT_FALSE(edit.ok());
+  EXPECT_EQ(edit.error().code, ErrorCode::kForbidden);
+  auto own = hub_->EditEvent(a_, EventRef{e->uuid}, ParseEventJson(R"({"info": "renamed",
+      "Attribute": [{"type": "url", "value": "https://bad.example/x"}]})"));
+  ASSERT_TRUE(own.ok()) << own.error().message;
+  EXPECT_EQ(own->info, "renamed");
+  EXPECT_EQ(own->attributes.size(), 1u);
+}
+
+TEST_F(HubTest, ExclusiveTaxonomyEnforcedOnAttach) {
+  auto e = hub_->AddEvent(a_, ParseEventJson(R"({"info": "t", "Tag": [{"name": "tlp:green"}]})"));
+  ASSERT_TRUE(e.ok());
+  auto clash = hub_->AttachTag(a_, e->uuid, "tlp:red", false);
+  ASSERT_FALSE(clash.ok());
+  EXPECT_EQ(clash.error().code, ErrorCode::kInvalid);
+  EXPECT_TRUE(hub_->AttachTag(a_, e->uuid, "PAP:AMBER", false).ok());
+  auto both = hub_->AddEvent(a_, ParseEventJson(R"({"info": "t2", "Tag": ["tlp:green", "tlp:amber"]})"));
+  EXPECT_FALSE(both.ok());
+}
+
+TEST_F(HubTest, SoftDeleteAndRestoreKeepCounts) {
+  auto e = hub_->AddEvent(a_, ParseEventJson(R"({"info": "c", "Attribute": [
+      {"type": "domain", "value": "one.example"}, {"type": "domain", "value": "two.example"}]})"));
+  ASSERT_TRUE(e.ok());
+  const std::string attr = e->attributes[0].uuid;
+  ASSERT_TRUE(hub_->DeleteAttribute(a_, attr, Hub::DeleteMode::kSoft).ok());
+  auto after = hub_->ViewEvent(a_, EventRef{e->uuid}, store::DeletedFilter::kExclude);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->attributes.size(), 1u);
+  EXPECT_EQ(after->attribute_count, 1);
+  ASSERT_TRUE(hub_->RestoreAttribute(a_, attr).ok());
+  after = hub_->ViewEvent(a_, EventRef{e->uuid}, store::DeletedFilter::kExclude);
+  EXPECT_EQ(after->attributes.size(), 2u);
+  EXPECT_EQ(after->attribute_count, 2);
+  EXPECT_FALSE(hub_->DeleteAttribute(b_, attr, Hub::DeleteMode::kHard).ok());
+}
+
+TEST_F(HubTest, PublishNeedsPermission) {
+  auto e = hub_->AddEvent(a_, ParseEventJson(R"({"info": "p"})"));
+  ASSERT_TRUE(e.ok());
+  Principal user = a_;
+  user.role = access::DefaultRoles()[access::kRoleUser - 1];
+  auto denied = hub_->PublishEvent(user, EventRef{e->uuid}, true);
+  ASSERT_FALSE(denied.ok());
+  EXPECT_EQ(denied.error().code, ErrorCode::kForbidden);
+  auto published = hub_->PublishEvent(a_, EventRef{e->uuid}, true);
+  ASSERT_TRUE(published.ok());
+  EXPECT_TRUE(published->published);
+  EXPECT_EQ(published->publish_timestamp, clock_.NowSeconds());
+}
+
+TEST_F(HubTest, SightingsByValueReachOnlyVisibleAttributes) {
+  ASSERT_TRUE(hub_->AddEvent(a_, ParseEventJson(R"({"info": "s1", "distribution": 0,
+      "Attribute": [{"type": "ip-dst", "value": "203.0.113.5"}]})")).ok());
+  ASSERT_TRUE(hub_->AddEvent(a_, ParseEventJson(R"({"info": "s2", "distribution": 1,
+      "Attribute": [{"type": "ip-dst", "value": "203.0.113.5"}]})")).ok());
+  misp::SightingInput s;
+  s.value = "203.0.113.5";
+  auto added = hub_->AddSightings(b_, s);
+  ASSERT_TRUE(added.ok()) << added.error().message;
+  EXPECT_EQ(added->size(), 1u);  // the org-only copy is not B's to sight
+}
+
+TEST_F(HubTest, AuthenticateChecksKeyStateAndExpiry) {
+  Hub::KeyRequest req;
+  req.expiration = clock_.NowSeconds() + 60;
+  auto key = hub_->AddApiKey(admin_, "a@a.test", req);
+  ASSERT_TRUE(key.ok());
+  auto p = hub_->Authenticate(key->clear_key);
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->org.name, "Org A");
+  clock_.AdvanceSeconds(120);
+  auto expired = hub_->Authenticate(key->clear_key);
+  ASSERT_FALSE(expired.ok());
+  EXPECT_EQ(expired.error().code, ErrorCode::kUnauthenticated);
+  EXPECT_FALSE(hub_->Authenticate("short").ok());
+  EXPECT_FALSE(hub_->Authenticate(std::string(40, 'A')).ok());
+}
+
+}  // namespace
+}  // namespace bulwark::hub
