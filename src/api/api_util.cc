@@ -74,8 +74,33 @@ Result<json::value> ParseJsonBody(const ApiContext& ctx, const http::HttpRequest
   return parser.release();
 }
 
+Result<json::value> ParseOptionalObjectBody(const ApiContext& ctx, const http::HttpRequest& req) {
+  BW_ASSIGN_OR_RETURN(json::value body, ParseJsonBody(ctx, req));
+  if (!body.is_null() && !body.is_object()) {
+    return MakeError(ErrorCode::kBadRequest, "the request body must be a JSON object (or empty)", "body");
+  }
+  return body;
+}
+
 http::HttpResponse JsonResponse(int status, const json::value& v) {
   return http::HttpResponse::Json(status, json::serialize(v));
+}
+
+json::object Enveloped(const char* key, json::value inner) {
+  json::object o;
+  o[key] = std::move(inner);
+  return o;
+}
+
+http::HttpResponse ActionReply(const http::HttpRequest& req, const std::string& message, const std::string& id) {
+  json::object o;
+  o["saved"] = true;
+  o["success"] = true;
+  o["name"] = message;
+  o["message"] = message;
+  o["url"] = req.path;
+  if (!id.empty()) o["id"] = id;
+  return JsonResponse(200, o);
 }
 
 http::HttpResponse ErrorFor(const Error& e, const http::HttpRequest& req) {

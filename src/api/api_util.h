@@ -20,7 +20,15 @@ Result<access::Principal> Authenticate(ApiContext& ctx, const http::HttpRequest&
 // and nesting deeper than ctx.max_json_depth are 400s that say where. An empty body gives null.
 Result<json::value> ParseJsonBody(const ApiContext& ctx, const http::HttpRequest& req);
 
+// For routes whose body is optional: like ParseJsonBody, but anything other than an object or no body is a
+// 400, so a mistaken body is never silently ignored.
+Result<json::value> ParseOptionalObjectBody(const ApiContext& ctx, const http::HttpRequest& req);
+
 http::HttpResponse JsonResponse(int status, const json::value& v);
+// {key: inner}: MISP's envelopes ({"Event": ...}, {"Tag": [...]}, {"response": ...}).
+json::object Enveloped(const char* key, json::value inner);
+// MISP's reply to an action: {"saved": true, "success": true, "name": m, "message": m, "url": path[, "id": id]}.
+http::HttpResponse ActionReply(const http::HttpRequest& req, const std::string& message, const std::string& id = {});
 http::HttpResponse ErrorFor(const Error& e, const http::HttpRequest& req);
 
 // A path parameter that names an entity: MISP clients sometimes append ".json"; it is dropped.

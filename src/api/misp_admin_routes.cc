@@ -13,22 +13,6 @@ namespace {
 using http::HttpRequest;
 using http::HttpResponse;
 
-json::object Enveloped(const char* key, json::value inner) {
-  json::object o;
-  o[key] = std::move(inner);
-  return o;
-}
-
-HttpResponse Saved(const HttpRequest& req, const std::string& message) {
-  json::object o;
-  o["saved"] = true;
-  o["success"] = true;
-  o["name"] = message;
-  o["message"] = message;
-  o["url"] = req.path;
-  return JsonResponse(200, o);
-}
-
 json::object UserView(ApiContext& ctx, const model::User& u) {
   json::object o;
   o["User"] = misp::RenderUser(u);
@@ -132,7 +116,7 @@ void RegisterMispAdminRoutes(http::Router& r, ApiContext& ctx) {
   }));
   r.Add("POST", "/tags/delete/{id}", "misp.tags.delete", Authed(ctx, [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
     BW_RETURN_IF_ERROR(ctx.hub.DeleteTag(p, RefParam(req, "id")));
-    return Saved(req, "Tag deleted.");
+    return ActionReply(req, "Tag deleted.");
   }));
   for (bool attach : {true, false}) {
     r.Add("POST", attach ? "/tags/attachTagToObject" : "/tags/removeTagFromObject",
@@ -176,7 +160,8 @@ void RegisterMispAdminRoutes(http::Router& r, ApiContext& ctx) {
     const std::string path_id = RefParam(req, "attribute_id");
     if (!path_id.empty()) {
       model::Id id = 0;
-      if (std::from_chars(path_id.data(), path_id.data() + path_id.size(), id).ec == std::errc() && id > 0) {
+      auto [end, ec] = std::from_chars(path_id.data(), path_id.data() + path_id.size(), id);
+      if (ec == std::errc() && end == path_id.data() + path_id.size() && id > 0) {
         in.attribute_id = id;
       } else {
         in.attribute_uuid = path_id;
@@ -253,7 +238,7 @@ void RegisterMispAdminRoutes(http::Router& r, ApiContext& ctx) {
   }));
   auto org_delete = [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
     BW_RETURN_IF_ERROR(ctx.hub.DeleteOrganisation(p, RefParam(req, "id")));
-    return Saved(req, "Organisation deleted");
+    return ActionReply(req, "Organisation deleted");
   };
   r.Add("POST", "/admin/organisations/delete/{id}", "misp.admin.organisations.delete", Authed(ctx, org_delete));
   r.Add("DELETE", "/admin/organisations/delete/{id}", "misp.admin.organisations.delete", Authed(ctx, org_delete));
@@ -292,12 +277,12 @@ void RegisterMispAdminRoutes(http::Router& r, ApiContext& ctx) {
   }));
   auto user_delete = [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
     BW_RETURN_IF_ERROR(ctx.hub.DeleteUser(p, RefParam(req, "id")));
-    return Saved(req, "User deleted.");
+    return ActionReply(req, "User deleted.");
   };
   r.Add("POST", "/admin/users/delete/{id}", "misp.admin.users.delete", Authed(ctx, user_delete));
   r.Add("DELETE", "/admin/users/delete/{id}", "misp.admin.users.delete", Authed(ctx, user_delete));
   r.Add("POST", "/auth_keys/add/{user_id}", "misp.auth_keys.add", Authed(ctx, [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
-    BW_ASSIGN_OR_RETURN(json::value body, ParseJsonBody(ctx, req));
+    BW_ASSIGN_OR_RETURN(json::value body, ParseOptionalObjectBody(ctx, req));
     hub::Hub::KeyRequest kr;
     if (body.is_object()) {
       const json::object* o = &body.get_object();
@@ -365,23 +350,23 @@ void RegisterMispAdminRoutes(http::Router& r, ApiContext& ctx) {
   }));
   auto sg_delete = [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
     BW_RETURN_IF_ERROR(ctx.hub.DeleteSharingGroup(p, RefParam(req, "id")));
-    return Saved(req, "Sharing group deleted.");
+    return ActionReply(req, "Sharing group deleted.");
   };
   r.Add("POST", "/sharing_groups/delete/{id}", "misp.sharing_groups.delete", Authed(ctx, sg_delete));
   r.Add("DELETE", "/sharing_groups/delete/{id}", "misp.sharing_groups.delete", Authed(ctx, sg_delete));
   r.Add("POST", "/sharing_groups/addOrg/{sg}/{org}", "misp.sharing_groups.addOrg", Authed(ctx, [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
-    BW_ASSIGN_OR_RETURN(json::value body, ParseJsonBody(ctx, req));
+    BW_ASSIGN_OR_RETURN(json::value body, ParseOptionalObjectBody(ctx, req));
     bool extend = false;
     if (body.is_object()) {
       BW_ASSIGN_OR_RETURN(auto e, misp::GetBool(body.get_object(), "extend", ""));
       extend = e.value_or(false);
     }
     BW_RETURN_IF_ERROR(ctx.hub.AddSharingGroupOrg(p, RefParam(req, "sg"), RefParam(req, "org"), extend));
-    return Saved(req, "Organisation added to the sharing group.");
+    return ActionReply(req, "Organisation added to the sharing group.");
   }));
   r.Add("POST", "/sharing_groups/removeOrg/{sg}/{org}", "misp.sharing_groups.removeOrg", Authed(ctx, [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
     BW_RETURN_IF_ERROR(ctx.hub.RemoveSharingGroupOrg(p, RefParam(req, "sg"), RefParam(req, "org")));
-    return Saved(req, "Organisation removed from the sharing group.");
+    return ActionReply(req, "Organisation removed from the sharing group.");
   }));
 }
 

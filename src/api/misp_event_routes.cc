@@ -14,29 +14,11 @@ namespace {
 using http::HttpRequest;
 using http::HttpResponse;
 
-// {"saved": true, "success": true, "name": ..., "message": ..., "url": ..., "id": ...}: MISP's action reply.
-HttpResponse ActionReply(const HttpRequest& req, const std::string& message, const std::string& id) {
-  json::object o;
-  o["saved"] = true;
-  o["success"] = true;
-  o["name"] = message;
-  o["message"] = message;
-  o["url"] = req.path;
-  o["id"] = id;
-  return JsonResponse(200, o);
-}
-
-json::object Enveloped(const char* key, json::object inner) {
-  json::object o;
-  o[key] = std::move(inner);
-  return o;
-}
-
-bool HardDelete(const HttpRequest& req, const json::value& body) {
+Result<bool> HardDelete(const HttpRequest& req, const json::value& body) {
   if (req.Param("hard") == "1" || req.Query("hard") == "1") return true;
   if (body.is_object()) {
-    auto r = misp::GetBool(body.get_object(), "hard", "");
-    if (r.ok() && r.value().value_or(false)) return true;
+    BW_ASSIGN_OR_RETURN(auto hard, misp::GetBool(body.get_object(), "hard", ""));
+    return hard.value_or(false);
   }
   return false;
 }
@@ -144,6 +126,24 @@ Result<HttpResponse> StreamAttributes(ApiContext& ctx, const access::Principal& 
   });
 }
 
+// {controller}/delete/{id}[/{hard}] by POST or DELETE: soft delete, or hard with /1, ?hard=1 or {"hard": 1}.
+using DeleteFn = Status (hub::Hub::*)(const access::Principal&, const std::string&, hub::Hub::DeleteMode);
+void RegisterDeleteRoutes(http::Router& r, ApiContext& ctx, const std::string& controller, const std::string& noun,
+                          DeleteFn del) {
+  auto handler = [&ctx, noun, del](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
+    BW_ASSIGN_OR_RETURN(json::value body, ParseOptionalObjectBody(ctx, req));
+    BW_ASSIGN_OR_RETURN(const bool hard, HardDelete(req, body));
+    BW_RETURN_IF_ERROR((ctx.hub.*del)(p, RefParam(req, "id"), hard ? hub::Hub::DeleteMode::kHard : hub::Hub::DeleteMode::kSoft));
+    json::object o;
+    o["message"] = noun + (hard ? " permanently deleted." : " deleted.");
+    return JsonResponse(200, o);
+  };
+  for (const std::string suffix : {"/delete/{id}", "/delete/{id}/{hard}"}) {
+    r.Add("POST", "/" + controller + suffix, "misp." + controller + ".delete", Authed(ctx, handler));
+    r.Add("DELETE", "/" + controller + suffix, "misp." + controller + ".delete", Authed(ctx, handler));
+  }
+}
+
 }  // namespace
 
 void RegisterMispEventRoutes(http::Router& r, ApiContext& ctx) {
@@ -243,18 +243,7 @@ void RegisterMispEventRoutes(http::Router& r, ApiContext& ctx) {
   };
   r.Add("POST", "/attributes/edit/{id}", "misp.attributes.edit", Authed(ctx, attr_edit));
   r.Add("PUT", "/attributes/edit/{id}", "misp.attributes.edit", Authed(ctx, attr_edit));
-  auto attr_delete = [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
-    BW_ASSIGN_OR_RETURN(json::value body, ParseJsonBody(ctx, req));
-    const bool hard = HardDelete(req, body);
-    BW_RETURN_IF_ERROR(ctx.hub.DeleteAttribute(p, RefParam(req, "id"), hard ? hub::Hub::DeleteMode::kHard : hub::Hub::DeleteMode::kSoft));
-    json::object o;
-    o["message"] = hard ? "Attribute permanently deleted." : "Attribute deleted.";
-    return JsonResponse(200, o);
-  };
-  for (const char* pattern : {"/attributes/delete/{id}", "/attributes/delete/{id}/{hard}"}) {
-    r.Add("POST", pattern, "misp.attributes.delete", Authed(ctx, attr_delete));
-    r.Add("DELETE", pattern, "misp.attributes.delete", Authed(ctx, attr_delete));
-  }
+  RegisterDeleteRoutes(r, ctx, "attributes", "Attribute", &hub::Hub::DeleteAttribute);
   r.Add("POST", "/attributes/restore/{id}", "misp.attributes.restore", Authed(ctx, [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
     BW_ASSIGN_OR_RETURN(model::Attribute a, ctx.hub.RestoreAttribute(p, RefParam(req, "id")));
     return JsonResponse(200, Enveloped("Attribute", misp::RenderAttribute(a, nullptr)));
@@ -289,18 +278,7 @@ void RegisterMispEventRoutes(http::Router& r, ApiContext& ctx) {
   };
   r.Add("POST", "/objects/edit/{id}", "misp.objects.edit", Authed(ctx, obj_edit));
   r.Add("PUT", "/objects/edit/{id}", "misp.objects.edit", Authed(ctx, obj_edit));
-  auto obj_delete = [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
-    BW_ASSIGN_OR_RETURN(json::value body, ParseJsonBody(ctx, req));
-    const bool hard = HardDelete(req, body);
-    BW_RETURN_IF_ERROR(ctx.hub.DeleteObject(p, RefParam(req, "id"), hard ? hub::Hub::DeleteMode::kHard : hub::Hub::DeleteMode::kSoft));
-    json::object o;
-    o["message"] = hard ? "Object permanently deleted." : "Object deleted.";
-    return JsonResponse(200, o);
-  };
-  for (const char* pattern : {"/objects/delete/{id}", "/objects/delete/{id}/{hard}"}) {
-    r.Add("POST", pattern, "misp.objects.delete", Authed(ctx, obj_delete));
-    r.Add("DELETE", pattern, "misp.objects.delete", Authed(ctx, obj_delete));
-  }
+  RegisterDeleteRoutes(r, ctx, "objects", "Object", &hub::Hub::DeleteObject);
 }
 
 }  // namespace bulwark::api

@@ -140,7 +140,7 @@ void RegisterNativeRoutes(http::Router& r, ApiContext& ctx) {
     return Deleted();
   });
   add("POST", "/users/{id}/keys", "users.keys.create", [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
-    BW_ASSIGN_OR_RETURN(json::value body, ParseJsonBody(ctx, req));
+    BW_ASSIGN_OR_RETURN(json::value body, ParseOptionalObjectBody(ctx, req));
     hub::Hub::KeyRequest kr;
     if (body.is_object()) {
       BW_ASSIGN_OR_RETURN(auto exp, misp::GetInt(body.get_object(), "expiration", ""));

@@ -14,15 +14,10 @@ using namespace internal;
 namespace {
 
 Result<model::Organisation> FindOrg(store::ReadTxn& txn, std::string_view ref) {
-  std::optional<model::Organisation> o;
-  Id id = 0;
-  if (ParseId(ref, id)) {
-    BW_ASSIGN_OR_RETURN(o, txn.GetOrganisation(id));
-  } else if (IsUuid(ref)) {
-    BW_ASSIGN_OR_RETURN(o, txn.FindOrganisationByUuid(NormaliseUuid(ref)));
-  } else {
-    BW_ASSIGN_OR_RETURN(o, txn.FindOrganisationByName(std::string(ref)));
-  }
+  BW_ASSIGN_OR_RETURN(auto o, LookupRef<model::Organisation>(
+                                  ref, "an organisation", [&](Id id) { return txn.GetOrganisation(id); },
+                                  [&](const std::string& uuid) { return txn.FindOrganisationByUuid(uuid); },
+                                  [&](const std::string& name) { return txn.FindOrganisationByName(name); }));
   if (!o) return NotFound("organisation", ref);
   return std::move(*o);
 }
@@ -41,15 +36,9 @@ Result<model::User> FindUser(store::ReadTxn& txn, const Principal& p, std::strin
 }
 
 Result<model::SharingGroup> FindSharingGroup(store::ReadTxn& txn, const Principal& p, std::string_view ref) {
-  std::optional<model::SharingGroup> sg;
-  Id id = 0;
-  if (ParseId(ref, id)) {
-    BW_ASSIGN_OR_RETURN(sg, txn.GetSharingGroup(id));
-  } else if (IsUuid(ref)) {
-    BW_ASSIGN_OR_RETURN(sg, txn.FindSharingGroupByUuid(NormaliseUuid(ref)));
-  } else {
-    return MakeError(ErrorCode::kInvalid, "a sharing group is referenced by its id or uuid", "id");
-  }
+  BW_ASSIGN_OR_RETURN(auto sg, LookupRef<model::SharingGroup>(
+                                   ref, "a sharing group", [&](Id id) { return txn.GetSharingGroup(id); },
+                                   [&](const std::string& uuid) { return txn.FindSharingGroupByUuid(uuid); }));
   if (!sg || !access::CanSeeSharingGroup(p, *sg)) return NotFound("sharing group", ref);
   return std::move(*sg);
 }

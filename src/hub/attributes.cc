@@ -1,4 +1,7 @@
 // Attributes and objects: add, edit, soft/hard delete, restore, view.
+#include <algorithm>
+#include <unordered_set>
+
 #include "common/uuid.h"
 #include "hub/hub.h"
 #include "hub/hub_impl.h"
@@ -11,29 +14,17 @@ using namespace internal;
 namespace {
 
 Result<model::Attribute> FindAttribute(store::ReadTxn& txn, std::string_view ref) {
-  std::optional<model::Attribute> a;
-  Id id = 0;
-  if (ParseId(ref, id)) {
-    BW_ASSIGN_OR_RETURN(a, txn.GetAttribute(id));
-  } else if (IsUuid(ref)) {
-    BW_ASSIGN_OR_RETURN(a, txn.FindAttributeByUuid(NormaliseUuid(ref)));
-  } else {
-    return MakeError(ErrorCode::kInvalid, "an attribute is referenced by its numeric id or its uuid", "id");
-  }
+  BW_ASSIGN_OR_RETURN(auto a, LookupRef<model::Attribute>(
+                                  ref, "an attribute", [&](Id id) { return txn.GetAttribute(id); },
+                                  [&](const std::string& uuid) { return txn.FindAttributeByUuid(uuid); }));
   if (!a) return NotFound("attribute", ref);
   return std::move(*a);
 }
 
 Result<model::Object> FindObject(store::ReadTxn& txn, std::string_view ref) {
-  std::optional<model::Object> o;
-  Id id = 0;
-  if (ParseId(ref, id)) {
-    BW_ASSIGN_OR_RETURN(o, txn.GetObject(id));
-  } else if (IsUuid(ref)) {
-    BW_ASSIGN_OR_RETURN(o, txn.FindObjectByUuid(NormaliseUuid(ref)));
-  } else {
-    return MakeError(ErrorCode::kInvalid, "an object is referenced by its numeric id or its uuid", "id");
-  }
+  BW_ASSIGN_OR_RETURN(auto o, LookupRef<model::Object>(
+                                  ref, "an object", [&](Id id) { return txn.GetObject(id); },
+                                  [&](const std::string& uuid) { return txn.FindObjectByUuid(uuid); }));
   if (!o) return NotFound("object", ref);
   return std::move(*o);
 }
@@ -58,6 +49,35 @@ Result<Located> LocateVisibleAttribute(store::ReadTxn& txn, const Principal& p, 
   return out;
 }
 
+bool SameAttribute(const model::Attribute& x, const model::Attribute& y) {
+  return x.object_id == y.object_id && x.type == y.type && x.category == y.category && x.value1 == y.value1 &&
+         x.value2 == y.value2;
+}
+
+// MISP refuses a second live attribute with the same type, category and value outside objects of one event
+// ("A similar attribute already exists for this event"). `seen` holds the keys added earlier in the request.
+Status CheckNotDuplicate(store::ReadTxn& txn, Id event_id, const model::Attribute& a,
+                         std::unordered_set<std::string>& seen, const std::string& field) {
+  std::string key = a.type + '\x1f' + a.category + '\x1f' + a.value1 + '\x1f' + a.value2;
+  bool duplicate = !seen.insert(std::move(key)).second;
+  if (!duplicate) {
+    store::AttributeQuery q;
+    q.event_ids = {event_id};
+    q.types = {a.type};
+    q.values = {a.value1};
+    q.object_scope = store::AttributeQuery::ObjectScope::kOutsideObjects;
+    q.load_tags = false;
+    BW_RETURN_IF_ERROR(txn.ScanAttributes(q, [&](const store::AttributeRow& row) {
+      duplicate = SameAttribute(a, row.attribute);
+      return !duplicate;
+    }));
+  }
+  if (!duplicate) return Ok();
+  const std::string prefix = field.empty() ? "" : field + ".";
+  return MakeError(ErrorCode::kConflict, "a similar attribute already exists in this event: " + a.type + " " +
+                                             a.Value().substr(0, 200), prefix + "value");
+}
+
 Status TouchEvent(store::WriteTxn& txn, model::Event& e, int64_t now) {
   e.timestamp = std::max(now, e.timestamp);
   return txn.UpdateEventHeader(e, model::ChangeAction::kEdit);
@@ -79,14 +99,20 @@ Result<std::vector<model::Attribute>> Hub::AddAttributes(const Principal& p, con
     BW_ASSIGN_OR_RETURN(model::Event e, FindVisibleEvent(txn, p, ref.text));
     BW_RETURN_IF_ERROR(access::CheckCanModifyEvent(p, e));
     added.reserve(inputs.size());
+    std::unordered_set<std::string> seen;
     for (size_t i = 0; i < inputs.size(); ++i) {
       const std::string field = inputs.size() == 1 ? "" : "[" + std::to_string(i) + "]";
       auto built = BuildAttribute(inputs[i], e, options_, now);
       if (!built.ok()) return field.empty() ? std::move(built).error() : std::move(built).error().WithFieldPrefix(field);
       model::Attribute a = std::move(built).value();
       BW_RETURN_IF_ERROR(CheckSharingGroup(txn, p, a.distribution, a.sharing_group_id, "sharing_group_id"));
-      BW_ASSIGN_OR_RETURN(auto existing, txn.FindAttributeByUuid(a.uuid));
-      if (existing) return MakeError(ErrorCode::kConflict, "an attribute with uuid " + a.uuid + " already exists", "uuid");
+      if (!inputs[i].attribute.uuid.empty()) {  // a uuid we drew ourselves cannot collide
+        BW_ASSIGN_OR_RETURN(auto existing, txn.FindAttributeByUuid(a.uuid));
+        if (existing) {
+          return MakeError(ErrorCode::kConflict, "an attribute with uuid " + a.uuid + " already exists", "uuid");
+        }
+      }
+      BW_RETURN_IF_ERROR(CheckNotDuplicate(txn, e.id, a, seen, field));
       BW_ASSIGN_OR_RETURN(a.tags, impl_->ResolveTags(txn, p, inputs[i].tags));
       BW_RETURN_IF_ERROR(txn.InsertAttribute(a));
       added.push_back(std::move(a));

@@ -150,16 +150,9 @@ bool ParseId(std::string_view s, Id& out) {
 }
 
 Result<model::Event> FindVisibleEvent(store::ReadTxn& txn, const Principal& p, std::string_view ref) {
-  std::optional<model::Event> event;
-  Id id = 0;
-  if (ParseId(ref, id)) {
-    BW_ASSIGN_OR_RETURN(event, txn.GetEvent(id));
-  } else if (IsUuid(ref)) {
-    BW_ASSIGN_OR_RETURN(event, txn.FindEventByUuid(NormaliseUuid(ref)));
-  } else {
-    return MakeError(ErrorCode::kInvalid, "an event is referenced by its numeric id or its uuid, not '" +
-                                              std::string(ref.substr(0, 64)) + "'", "id");
-  }
+  BW_ASSIGN_OR_RETURN(auto event, LookupRef<model::Event>(
+                                      ref, "an event", [&](Id id) { return txn.GetEvent(id); },
+                                      [&](const std::string& uuid) { return txn.FindEventByUuid(uuid); }));
   if (!event || !access::CanSeeEvent(p, *event)) return NotFound("event", ref);
   return std::move(*event);
 }

@@ -1,3 +1,5 @@
+#include <algorithm>
+#include <cctype>
 #include <set>
 
 #include <boost/json.hpp>
@@ -68,7 +70,11 @@ Result<std::vector<model::AppliedTag>> Hub::Impl::ResolveTags(store::WriteTxn& t
         }
         model::Tag t;
         t.name = ref.name;
-        t.colour = ref.colour.empty() ? "#0088cc" : ref.colour;
+        // A colour that is not #rrggbb (seen in the wild) is replaced, not fatal: the tag's name is what matters.
+        const bool valid_colour = ref.colour.size() == 7 && ref.colour[0] == '#' &&
+                                  std::all_of(ref.colour.begin() + 1, ref.colour.end(),
+                                              [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+        t.colour = valid_colour ? ref.colour : "#0088cc";
         auto lib = library();
         if (auto entry = lib->taxonomies->Find(ref.name)) {
           if (!entry->colour().empty()) t.colour = std::string(entry->colour());

@@ -1,10 +1,13 @@
 // Private helpers shared by the hub's service files. Not part of the module's contract.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/uuid.h"
 #include "hub/hub.h"
 
 namespace bulwark::hub::internal {
@@ -15,6 +18,21 @@ inline Error NotFound(std::string_view what, std::string_view ref) {
 
 // True when s is a positive decimal integer that fits an Id.
 bool ParseId(std::string_view s, Id& out);
+
+// Resolves a reference given as a positive numeric id or a uuid (lowercased before lookup) or, where
+// `by_name` is given, anything else as a name. kInvalid naming `what` for a reference of no accepted form.
+template <typename T>
+Result<std::optional<T>> LookupRef(std::string_view ref, std::string_view what,
+                                   const std::function<Result<std::optional<T>>(Id)>& by_id,
+                                   const std::function<Result<std::optional<T>>(const std::string&)>& by_uuid,
+                                   const std::function<Result<std::optional<T>>(const std::string&)>& by_name = {}) {
+  Id id = 0;
+  if (ParseId(ref, id)) return by_id(id);
+  if (IsUuid(ref)) return by_uuid(NormaliseUuid(ref));
+  if (by_name) return by_name(std::string(ref));
+  return MakeError(ErrorCode::kInvalid, std::string(what) + " is referenced by its numeric id or its uuid, not '" +
+                                            std::string(ref.substr(0, 64)) + "'", "id");
+}
 
 // Finds an event by id or uuid; kNotFound when absent or when the principal may not see it.
 Result<model::Event> FindVisibleEvent(store::ReadTxn& txn, const Principal& p, std::string_view ref);

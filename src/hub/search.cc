@@ -312,6 +312,19 @@ class Pager {
   size_t taken_ = 0;
 };
 
+// The event-level conditions shared by EventQuery and AttributeQuery.
+template <typename Query>
+void CopyEventFilters(const SearchRequest& r, const ResolvedFilters& f, Query& q) {
+  q.orgc_ids = f.orgc_ids;
+  q.published = r.published;
+  q.publish_timestamp_from = r.publish_timestamp_from;
+  q.publish_timestamp_to = r.publish_timestamp_to;
+  q.date_from = DateText(r.date_from);
+  q.date_to = DateText(r.date_to);
+  q.tags = f.tags;
+  q.after_id = r.after_id;
+}
+
 bool HasAttributeConditions(const SearchRequest& r) {
   return !r.values.empty() || !r.types.empty() || !r.categories.empty() || r.to_ids.has_value() ||
          (!r.timestamp_is_event && (r.timestamp_from || r.timestamp_to));
@@ -334,9 +347,8 @@ Status Hub::SearchAttributes(const Principal& p, const SearchRequest& r,
     for (const auto& u : r.uuids) q.uuids.push_back(NormaliseUuid(u));
     q.event_ids = f.event_ids;
     q.event_uuids = f.event_uuids;
-    q.orgc_ids = f.orgc_ids;
+    CopyEventFilters(r, f, q);
     q.to_ids = r.to_ids;
-    q.published = r.published;
     q.deleted = r.deleted;
     if (r.timestamp_is_event) {
       q.event_timestamp_from = r.timestamp_from;
@@ -345,12 +357,6 @@ Status Hub::SearchAttributes(const Principal& p, const SearchRequest& r,
       q.timestamp_from = r.timestamp_from;
       q.timestamp_to = r.timestamp_to;
     }
-    q.publish_timestamp_from = r.publish_timestamp_from;
-    q.publish_timestamp_to = r.publish_timestamp_to;
-    q.date_from = DateText(r.date_from);
-    q.date_to = DateText(r.date_to);
-    q.tags = f.tags;
-    q.after_id = r.after_id;
     Pager pager(r);
     BW_RETURN_IF_ERROR(txn.ScanAttributes(q, [&](const store::AttributeRow& row) {
       if (!access::CanSeeEvent(p, row.event) || !access::CanSeeAttribute(p, row.event, row.object, row.attribute)) {
@@ -384,17 +390,10 @@ Status Hub::IndexEvents(const Principal& p, const SearchRequest& r,
     q.ids = f.event_ids;
     q.uuids = f.event_uuids;
     for (const auto& u : r.uuids) q.uuids.push_back(NormaliseUuid(u));
-    q.orgc_ids = f.orgc_ids;
-    q.published = r.published;
+    CopyEventFilters(r, f, q);
     q.timestamp_from = r.timestamp_from;
     q.timestamp_to = r.timestamp_to;
-    q.publish_timestamp_from = r.publish_timestamp_from;
-    q.publish_timestamp_to = r.publish_timestamp_to;
-    q.date_from = DateText(r.date_from);
-    q.date_to = DateText(r.date_to);
-    q.tags = f.tags;
     q.attribute_values = r.values;
-    q.after_id = r.after_id;
     Pager pager(r);
     std::vector<Id> page;
     BW_RETURN_IF_ERROR(txn.ScanEvents(q, [&](const model::Event& e) {

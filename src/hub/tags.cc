@@ -89,11 +89,25 @@ Result<model::Tag> Hub::ViewTag(const Principal& p, const std::string& ref) {
   return out;
 }
 
+namespace {
+
+// MISP's tag colours: "#" and six hex digits.
+Status ValidateColour(const std::string& colour) {
+  bool ok = colour.size() == 7 && colour[0] == '#';
+  for (size_t i = 1; ok && i < colour.size(); ++i) ok = std::isxdigit(static_cast<unsigned char>(colour[i])) != 0;
+  if (ok) return Ok();
+  return MakeError(ErrorCode::kInvalid, "a tag colour is # and six hex digits, e.g. #ff0000, not '" +
+                                            colour.substr(0, 32) + "'", "colour");
+}
+
+}  // namespace
+
 Result<model::Tag> Hub::AddTag(const Principal& p, misp::TagInput input) {
   BW_RETURN_IF_ERROR(access::CheckPermission(p, model::Permission::kTagEditor, "create tags"));
   model::Tag t = std::move(input.tag);
   BW_RETURN_IF_ERROR(model::ValidateTagName(t.name));
   if (t.colour.empty()) t.colour = "#0088cc";
+  BW_RETURN_IF_ERROR(ValidateColour(t.colour));
   t.id = 0;
   if (t.org_id != 0 && t.org_id != p.org.id && !p.IsSiteAdmin()) {
     return MakeError(ErrorCode::kForbidden, "you can only restrict a tag to your own organisation", "org_id");
@@ -119,7 +133,10 @@ Result<model::Tag> Hub::EditTag(const Principal& p, const std::string& ref, misp
       BW_RETURN_IF_ERROR(model::ValidateTagName(input.tag.name));
       t.name = input.tag.name;
     }
-    if (has.count("colour")) t.colour = input.tag.colour;
+    if (has.count("colour")) {
+      BW_RETURN_IF_ERROR(ValidateColour(input.tag.colour));
+      t.colour = input.tag.colour;
+    }
     if (has.count("exportable")) t.exportable = input.tag.exportable;
     if (has.count("hide_tag")) t.hide_tag = input.tag.hide_tag;
     if (has.count("local_only")) t.local_only = input.tag.local_only;

@@ -81,6 +81,9 @@ Result<std::optional<std::string>> GetString(const json::object& o, std::string_
     if (v->get_string().size() > kMaxStringBytes) {
       return MakeError(ErrorCode::kTooLarge, "string too long", detail::JoinPath(path, key));
     }
+    if (v->get_string().find('\0') != json::string_view::npos) {
+      return MakeError(ErrorCode::kInvalid, "text must not contain NUL characters", detail::JoinPath(path, key));
+    }
     return std::optional<std::string>(std::string(v->get_string()));
   }
   if (v->is_number()) return std::optional<std::string>(detail::NumberText(*v));
@@ -130,6 +133,9 @@ Status ReadString(const json::object& o, std::string_view key, std::string_view 
   if (v->is_string()) {
     if (v->get_string().size() > max_bytes)
       return MakeError(ErrorCode::kTooLarge, "string too long", JoinPath(path, key));
+    if (v->get_string().find('\0') != json::string_view::npos) {
+      return MakeError(ErrorCode::kInvalid, "text must not contain NUL characters", JoinPath(path, key));
+    }
     out.assign(v->get_string().data(), v->get_string().size());
     return Ok();
   }

@@ -760,6 +760,9 @@ void HttpServer::Impl::OnAccept(beast::error_code ec, tcp::socket socket) {
       RefuseOverLimit(std::move(socket));
     } else {
       beast::error_code rec;
+      // Responses go out in several writes (header, chunks): without TCP_NODELAY, Nagle's algorithm holds
+      // the later ones until the client's delayed ACK, about 40 ms per streamed response.
+      socket.set_option(tcp::no_delay(true), rec);
       tcp::endpoint peer = socket.remote_endpoint(rec);
       std::string remote = rec ? "?" : (peer.address().is_v6() ? "[" + peer.address().to_string() + "]"
                                                                   : peer.address().to_string()) +
