@@ -146,6 +146,63 @@ void RegisterDeleteRoutes(http::Router& r, ApiContext& ctx, const std::string& c
 
 }  // namespace
 
+HttpResponse StreamEventView(RenderCache& cache, model::Event event) {
+  // The header (everything but the children) is rendered once; its empty "Attribute":[] and "Object":[] are
+  // where the children are written, a few hundred at a time, so no JSON tree of the whole event is built.
+  std::string header = json::serialize(Enveloped("Event", misp::RenderEvent(event, cache.Context(false))));
+  const size_t attr_at = header.find("\"Attribute\":[]");
+  const size_t obj_at = header.find("\"Object\":[]");
+  if (attr_at == std::string::npos || obj_at == std::string::npos || obj_at < attr_at) {
+    return JsonResponse(200, Enveloped("Event", misp::RenderEvent(event, cache.Context())));  // not expected
+  }
+  struct State {
+    model::Event event;
+    std::string header;
+    size_t attr_split = 0;  // just after the '[' of "Attribute":[
+    size_t obj_split = 0;   // just after the '[' of "Object":[
+    int stage = 0;          // 0 head, 1 attributes, 2 middle, 3 objects, 4 tail
+    size_t pos = 0;
+  };
+  auto st = std::make_shared<State>();
+  st->event = std::move(event);
+  st->header = std::move(header);
+  st->attr_split = attr_at + std::string_view("\"Attribute\":[").size();
+  st->obj_split = obj_at + std::string_view("\"Object\":[").size();
+  return Streamed(200, [st](std::string& out) {
+    constexpr size_t kPerChunk = 256;
+    switch (st->stage) {
+      case 0:
+        out.append(st->header, 0, st->attr_split);
+        st->stage = 1;
+        return true;
+      case 1:
+        for (size_t n = 0; n < kPerChunk && st->pos < st->event.attributes.size(); ++n, ++st->pos) {
+          if (st->pos > 0) out += ',';
+          out += json::serialize(misp::RenderEventAttribute(st->event.attributes[st->pos]));
+        }
+        if (st->pos == st->event.attributes.size()) {
+          st->stage = 2;
+          st->pos = 0;
+        }
+        return true;
+      case 2:
+        out.append(st->header, st->attr_split, st->obj_split - st->attr_split);
+        st->stage = 3;
+        return true;
+      case 3:
+        for (size_t n = 0; n < kPerChunk / 8 && st->pos < st->event.objects.size(); ++n, ++st->pos) {
+          if (st->pos > 0) out += ',';
+          out += json::serialize(misp::RenderEventObject(st->event.objects[st->pos]));
+        }
+        if (st->pos == st->event.objects.size()) st->stage = 4;
+        return true;
+      default:
+        out.append(st->header, st->obj_split, std::string::npos);
+        return false;
+    }
+  });
+}
+
 void RegisterMispEventRoutes(http::Router& r, ApiContext& ctx) {
   // ---- Events
   r.Add("POST", "/events/add", "misp.events.add", Authed(ctx, [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
@@ -186,7 +243,7 @@ void RegisterMispEventRoutes(http::Router& r, ApiContext& ctx) {
     const auto deleted = req.Query("deleted") == "1" ? store::DeletedFilter::kInclude : store::DeletedFilter::kExclude;
     BW_ASSIGN_OR_RETURN(model::Event e, ctx.hub.ViewEvent(p, hub::EventRef{RefParam(req, "id")}, deleted));
     RenderCache cache(ctx.hub);
-    return JsonResponse(200, Enveloped("Event", misp::RenderEvent(e, cache.Context())));
+    return StreamEventView(cache, std::move(e));
   }));
   auto index = [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
     json::value body(nullptr);

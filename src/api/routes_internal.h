@@ -12,6 +12,10 @@ void RegisterMispAdminRoutes(http::Router& r, ApiContext& ctx);
 void RegisterNativeRoutes(http::Router& r, ApiContext& ctx);
 void RegisterSystemRoutes(http::Router& r, ApiContext& ctx);
 
+class RenderCache;
+// {"Event": ...} for a whole event, streamed child by child so that huge events need no JSON tree in memory.
+http::HttpResponse StreamEventView(RenderCache& cache, model::Event event);
+
 // MISP's describeTypes document, built from the attribute type registry.
 boost::json::object DescribeTypes();
 

@@ -181,6 +181,10 @@ json::object RenderObject(const model::Object&, const RenderContext&);
 // and Object[] (empty unless ctx.include_attributes), ShadowAttribute/RelatedEvent/Galaxy/EventReport/
 // CryptographicKey always [], Tag[] only when non-empty, SharingGroup when distribution is 4 and ctx knows it.
 json::object RenderEvent(const model::Event&, const RenderContext&);
+// One element of an event's Attribute[] / Object[] as RenderEvent writes it, for writers that stream an event
+// piece by piece (RenderEvent with include_attributes = false gives the rest).
+json::object RenderEventAttribute(const model::Attribute&);
+json::object RenderEventObject(const model::Object&);
 // One events/index element: header + sighting_timestamp, Org, Orgc, EventTag[{..., Tag}], SharingGroup brief.
 json::object RenderEventIndexEntry(const model::Event&, const RenderContext&);
 json::object RenderSighting(const model::Sighting&, const model::Organisation* org);

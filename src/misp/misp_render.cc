@@ -234,6 +234,12 @@ json::object RenderObject(const model::Object& obj, const RenderContext& ctx) {
   return RenderObjectImpl(obj, ctx.include_attributes);
 }
 
+json::object RenderEventAttribute(const model::Attribute& a) {
+  return RenderAttributeImpl(a, nullptr, AttributeShape::kInEvent);
+}
+
+json::object RenderEventObject(const model::Object& obj) { return RenderObjectImpl(obj, true); }
+
 json::object RenderEvent(const model::Event& e, const RenderContext& ctx) {
   json::object o;
   RenderEventHeader(e, o);
