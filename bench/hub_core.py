@@ -112,9 +112,9 @@ class Generator:
             return "invoice_%d.pdf.exe|%s" % (n, hashlib.sha256(b"f%d" % n).hexdigest())
         raise ValueError(t)
 
-    def attribute(self):
+    def attribute(self, shared_allowed=True):
         t = self.type_table[self.rng.randrange(len(self.type_table))]
-        if self.rng.random() < SHARED_FRACTION:
+        if shared_allowed and self.rng.random() < SHARED_FRACTION:
             v = self.rng.choice(self.shared[t])
             self.shared_used.add((t, v))
         else:
@@ -128,8 +128,8 @@ class Generator:
             a["Tag"] = [{"name": self.rng.choice(ATTRIBUTE_TAGS)}]
         return a
 
-    def attributes(self, count):
-        return [self.attribute() for _ in range(count)]
+    def attributes(self, count, shared_allowed=True):
+        return [self.attribute(shared_allowed) for _ in range(count)]
 
     def event_body(self, n_attributes, label):
         ev = {"Event": {"uuid": self.uuid(), "info": "bench %s: election phishing wave feed" % label,
@@ -138,7 +138,9 @@ class Generator:
         return json.dumps(ev, separators=(",", ":")).encode()
 
     def attribute_list_body(self, count):
-        return json.dumps(self.attributes(count), separators=(",", ":")).encode()
+        # Lists go into the same few events again and again: unique values only, since a second identical
+        # attribute in one event is refused (409), as in MISP.
+        return json.dumps(self.attributes(count, shared_allowed=False), separators=(",", ":")).encode()
 
     @staticmethod
     def search_value(t, v):
