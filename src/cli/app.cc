@@ -25,6 +25,7 @@ Result<std::unique_ptr<App>> OpenApp(const Config& config, CreateIfMissing creat
   store::SqliteOptions options;
   options.path = db.string();
   options.reader_connections = config.reader_connections;
+  options.cache_size_kib = config.cache_size_mib * 1024;
   options.durability = config.durability == "normal" ? store::Durability::kNormal : store::Durability::kFull;
   BW_ASSIGN_OR_RETURN(app->store, store::OpenSqliteStore(options, app->clock));
   app->hub = std::make_unique<hub::Hub>(*app->store, app->clock, hub::HubOptions{}, app->log, &app->metrics);

@@ -120,7 +120,8 @@ Status LoadConfigFile(const std::string& path, Config& config) {
     return Invalid("hub", "must be a table");
   }
   if (auto* st = root["store"].as_table()) {
-    BW_RETURN_IF_ERROR(CheckKeys(*st, "store", {"durability", "reader_connections"}));
+    BW_RETURN_IF_ERROR(CheckKeys(*st, "store", {"durability", "reader_connections", "cache_size_mib"}));
+    BW_RETURN_IF_ERROR(ReadInt(*st, "store", "cache_size_mib", config.cache_size_mib, 1, 1 << 20));
     BW_RETURN_IF_ERROR(ReadString(*st, "store", "durability", config.durability));
     if (config.durability != "full" && config.durability != "normal") {
       return Invalid("store.durability", "must be \"full\" or \"normal\"");

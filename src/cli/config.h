@@ -14,6 +14,7 @@ struct Config {
   std::string log_level = "info";          // [hub] log_level: trace, debug, info, warn, error, off
   std::string durability = "full";         // [store] durability: full (fsync per commit) or normal
   int reader_connections = 4;              // [store] reader_connections
+  int64_t cache_size_mib = 64;             // [store] cache_size_mib: SQLite page cache per connection, at most
   http::HttpServerOptions http;            // [http] listen, io_threads, worker_threads, max_body_bytes, ...
   double rate_limit_per_second = 0;        // [http] rate_limit_per_second: requests per API key; 0: unlimited
   double rate_limit_burst = 20;            // [http] rate_limit_burst: requests allowed at once before limiting

@@ -62,13 +62,15 @@ Result<std::unordered_set<std::string>> ExistingKeys(store::ReadTxn& txn, Id eve
   std::unordered_set<std::string> keys;
   constexpr size_t kBatch = 5000;
   for (size_t start = 0; start < candidates.size(); start += kBatch) {
+    // By value only, so that SQLite answers from the value indexes: with the event or the object scope in the
+    // query too, it may scan instead, at a cost that grows with the store. Other rows are skipped here.
     store::AttributeQuery q;
-    q.event_ids = {event_id};
-    q.object_scope = store::AttributeQuery::ObjectScope::kOutsideObjects;
     q.load_tags = false;
     for (size_t i = start; i < std::min(candidates.size(), start + kBatch); ++i) q.values.push_back(candidates[i].value1);
     BW_RETURN_IF_ERROR(txn.ScanAttributes(q, [&](const store::AttributeRow& row) {
-      keys.insert(DuplicateKey(row.attribute));
+      if (row.attribute.event_id == event_id && row.attribute.object_id == 0) {
+        keys.insert(DuplicateKey(row.attribute));
+      }
       return true;
     }));
   }
@@ -120,8 +122,8 @@ Result<std::vector<model::Attribute>> Hub::AddAttributes(const Principal& p, con
                                                    a.Value().substr(0, 200), prefix + "value");
       }
       BW_ASSIGN_OR_RETURN(a.tags, impl_->ResolveTags(txn, p, inputs[i].tags));
-      BW_RETURN_IF_ERROR(txn.InsertAttribute(a));
     }
+    BW_RETURN_IF_ERROR(txn.InsertAttributes(added));
     e.published = false;  // MISP unpublishes an event when its content changes
     BW_RETURN_IF_ERROR(TouchEvent(txn, e, now));
     return Audit(txn, p, clock_.NowMicros(), "add", "Attribute", added.front().id, added.front().uuid,

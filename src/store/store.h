@@ -217,6 +217,9 @@ class WriteTxn : public ReadTxn {
   virtual Status DeleteEvent(Id id) = 0;
 
   virtual Status InsertAttribute(model::Attribute& attribute) = 0;   // with its tags
+  // The same for many attributes of one event, outside objects, in one go (the bulk path of attributes/add):
+  // kInvalid if they name different events or an object; all or nothing.
+  virtual Status InsertAttributes(std::vector<model::Attribute>& attributes) = 0;
   virtual Status UpdateAttribute(const model::Attribute& attribute) = 0;  // fields, not tags
   virtual Status SetAttributeDeleted(Id id, bool deleted, int64_t timestamp) = 0;  // soft delete / restore
   virtual Status DeleteAttribute(Id id) = 0;  // hard delete

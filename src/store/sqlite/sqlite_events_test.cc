@@ -531,3 +531,42 @@ TEST_F(SqliteEventsTest, SightingsRoundTripFiltersAndDelete) {
 
 }  // namespace
 }  // namespace bulwark::store::testing
+
+namespace bulwark::store::testing {
+namespace {
+
+TEST_F(SqliteEventsTest, BulkAttributeInsertIsAllOrNothing) {
+  model::Event e = FullEvent();
+  ASSERT_TRUE(W([&](WriteTxn& t) { return t.InsertEvent(e); }).ok());
+  const int64_t before = ChangesAfter(0).back().seq;
+  std::vector<model::Attribute> batch;
+  for (int i = 0; i < 3; ++i) {
+    batch.push_back(MakeAttribute(U(40 + i), "domain", "bulk" + std::to_string(i) + ".example"));
+    batch.back().event_id = e.id;
+  }
+  batch[1].tags.push_back({amber_, false});
+  ASSERT_TRUE(W([&](WriteTxn& t) { return t.InsertAttributes(batch); }).ok());
+  for (const auto& a : batch) EXPECT_GT(a.id, 0);
+  EXPECT_EQ(AttributeCount(e.id), 7);
+  auto changes = ChangesAfter(before);
+  ASSERT_EQ(changes.size(), 3u);
+  EXPECT_EQ(changes[0].uuid, U(40));
+  EXPECT_EQ(changes[2].entity, "attribute");
+
+  // A batch whose last attribute repeats a uuid writes none of its attributes.
+  std::vector<model::Attribute> bad = {MakeAttribute(U(50), "domain", "fresh.example"),
+                                       MakeAttribute(U(40), "domain", "dup.example")};
+  for (auto& a : bad) a.event_id = e.id;
+  auto st = W([&](WriteTxn& t) { return t.InsertAttributes(bad); });
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(AttributeCount(e.id), 7);
+  EXPECT_EQ(ChangesAfter(before).size(), 3u);
+
+  std::vector<model::Attribute> mixed = {MakeAttribute(U(51), "domain", "x.example")};
+  mixed[0].event_id = e.id + 1000;
+  EXPECT_FALSE(W([&](WriteTxn& t) { return t.InsertAttributes(mixed); }).ok());
+}
+
+}  // namespace
+}  // namespace bulwark::store::testing

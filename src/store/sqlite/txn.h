@@ -85,6 +85,7 @@ class Writer {
   Status UpdateEventHeader(const model::Event& event, model::ChangeAction action);
   Status DeleteEvent(Id id);
   Status InsertAttribute(model::Attribute& attribute);
+  Status InsertEventAttributes(std::vector<model::Attribute>& attributes);
   Status UpdateAttribute(const model::Attribute& attribute);
   Status SetAttributeDeleted(Id id, bool deleted, int64_t timestamp);
   Status DeleteAttribute(Id id);
@@ -291,6 +292,9 @@ class SqliteWriteTxn final : public ReadForwarder<WriteTxn> {
   }
   Status InsertAttribute(model::Attribute& attribute) override {
     return writer_.Atomic([&] { return writer_.InsertAttribute(attribute); });
+  }
+  Status InsertAttributes(std::vector<model::Attribute>& attributes) override {
+    return writer_.Atomic([&] { return writer_.InsertEventAttributes(attributes); });
   }
   Status UpdateAttribute(const model::Attribute& attribute) override {
     return writer_.Atomic([&] { return writer_.UpdateAttribute(attribute); });

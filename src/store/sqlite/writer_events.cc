@@ -234,6 +234,23 @@ Status Writer::InsertAttribute(model::Attribute& attribute) {
   return AddToAttributeCount(attribute.event_id, live);
 }
 
+Status Writer::InsertEventAttributes(std::vector<model::Attribute>& attributes) {
+  if (attributes.empty()) return Ok();
+  const Id event_id = attributes.front().event_id;
+  for (const model::Attribute& a : attributes) {
+    if (a.event_id != event_id || a.object_id != 0) {
+      return MakeError(ErrorCode::kInvalid, "a bulk attribute insert takes attributes of one event, outside objects",
+                       "event_id");
+    }
+  }
+  BW_ASSIGN_OR_RETURN(auto event, UuidAndEvent("events", event_id));
+  if (!event) return NotFound("event", event_id);
+  BW_ASSIGN_OR_RETURN(AttributeStatements st, PrepareAttributeStatements());
+  int64_t live = 0;
+  BW_RETURN_IF_ERROR(InsertAttributes(st, attributes, event_id, 0, live));
+  return AddToAttributeCount(event_id, live);
+}
+
 Status Writer::UpdateAttribute(const model::Attribute& a) {
   BW_ASSIGN_OR_RETURN(auto old, FindChild(conn_, "attributes", a.id));
   if (!old) return NotFound("attribute", a.id);
