@@ -216,7 +216,7 @@ class Server:
             return
         os.makedirs(self.perf_dir, exist_ok=True)
         out = os.path.join(self.perf_dir, name + ".perf.data")
-        self.perf = subprocess.Popen(["perf", "record", "-F", "499", "-g", "-p", str(self.pid), "-o", out],
+        self.perf = subprocess.Popen(["perf", "record", "-F", "499", "--call-graph", os.environ.get("BENCH_PERF_CALLGRAPH", "fp"), "-p", str(self.pid), "-o", out],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(0.5)
 
