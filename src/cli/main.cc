@@ -3,9 +3,11 @@
 
 #include <cstdio>
 #include <iostream>
+#include <vector>
 
 #include "access/roles.h"
 #include "cli/app.h"
+#include "cli/verbs.h"
 
 namespace bulwark::cli {
 namespace {
@@ -199,6 +201,8 @@ int Main(int argc, char** argv) {
   auto* demo = app.add_subcommand("demo", "fill a new hub with an election-defence scenario");
   add_common(demo);
 
+  std::vector<VerbRunner> groups = {AddPatternCommands(app)};
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -236,6 +240,9 @@ int Main(int argc, char** argv) {
   if (key_add->parsed()) return RunKeyAdd(config, key_user, key_read_only, key_expires, key_comment);
   if (library_load->parsed()) return RunLibraryLoad(config, library_dir);
   if (demo->parsed()) return RunDemo(config);
+  for (const VerbRunner& group : groups) {
+    if (std::optional<int> rc = group()) return *rc;
+  }
   std::cerr << app.help();
   return kExitUsage;
 }

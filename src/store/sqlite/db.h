@@ -66,6 +66,8 @@ class Stmt {
   bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
   std::optional<int64_t> OptInt(int col) const;
   std::string Text(int col) const;
+  // The column's text without a copy; valid until the next Step, Reset or destruction.
+  std::string_view TextView(int col) const;
 
  private:
   friend class Connection;

@@ -255,10 +255,97 @@ CREATE TABLE library (
 );
 )sql";
 
+// Version 2: native STIX storage for the TAXII server (store/stix_store.h). stix_objects.seq is the change-log
+// sequence of the write that added the row; version_ns orders the versions of one id (modified, else created,
+// else date_added, in nanoseconds). The access columns are set only in hub collections (materialised events).
+constexpr std::string_view kV2 = R"sql(
+CREATE TABLE taxii_collections (
+  id TEXT PRIMARY KEY,
+  title TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  kind TEXT NOT NULL CHECK (kind IN ('hub', 'stored')),
+  read_all_orgs INTEGER NOT NULL DEFAULT 0,
+  read_orgs TEXT NOT NULL DEFAULT '',
+  write_orgs TEXT NOT NULL DEFAULT '',
+  created_micros INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE stix_objects (
+  seq INTEGER PRIMARY KEY,
+  collection TEXT NOT NULL REFERENCES taxii_collections (id) ON DELETE CASCADE,
+  stix_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  spec_version TEXT NOT NULL,
+  version TEXT NOT NULL,
+  version_ns INTEGER NOT NULL,
+  date_added_micros INTEGER NOT NULL,
+  json TEXT NOT NULL,
+  event_id INTEGER NOT NULL DEFAULT 0,
+  org_id INTEGER NOT NULL DEFAULT 0,
+  event_distribution INTEGER NOT NULL DEFAULT -1,
+  event_sharing_group_id INTEGER NOT NULL DEFAULT 0,
+  object_distribution INTEGER NOT NULL DEFAULT -1,
+  object_sharing_group_id INTEGER NOT NULL DEFAULT 0,
+  attribute_distribution INTEGER NOT NULL DEFAULT -1,
+  attribute_sharing_group_id INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX stix_objects_collection_seq ON stix_objects (collection, seq);
+CREATE UNIQUE INDEX stix_objects_collection_version ON stix_objects (collection, stix_id, version_ns);
+CREATE INDEX stix_objects_event ON stix_objects (collection, event_id) WHERE event_id != 0;
+
+CREATE TABLE taxii_status (
+  id TEXT PRIMARY KEY,
+  collection_id TEXT NOT NULL,
+  created_micros INTEGER NOT NULL,
+  json TEXT NOT NULL
+);
+CREATE INDEX taxii_status_created ON taxii_status (created_micros);
+
+CREATE TABLE taxii_meta (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+)sql";
+
+// Version 3: attribute UUIDs and values leave SQLite's B-trees for the in-memory index (attribute_index.h):
+// the table is rebuilt without the UNIQUE constraint on uuid, and the value indexes go. Random-key index inserts
+// dirtied one page per row and made ingest slow down as the table grew.
+constexpr std::string_view kV3AttributeKeysInMemory = R"sql(
+CREATE TABLE attributes_v3 (
+  id INTEGER PRIMARY KEY,
+  event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+  object_id INTEGER NOT NULL DEFAULT 0,
+  object_relation TEXT NOT NULL DEFAULT '',
+  uuid TEXT NOT NULL,
+  type TEXT NOT NULL,
+  category TEXT NOT NULL DEFAULT '',
+  value1 TEXT NOT NULL,
+  value2 TEXT NOT NULL DEFAULT '',
+  to_ids INTEGER NOT NULL DEFAULT 0,
+  distribution INTEGER NOT NULL DEFAULT 5,
+  sharing_group_id INTEGER NOT NULL DEFAULT 0,
+  comment TEXT NOT NULL DEFAULT '',
+  deleted INTEGER NOT NULL DEFAULT 0,
+  disable_correlation INTEGER NOT NULL DEFAULT 0,
+  timestamp INTEGER NOT NULL DEFAULT 0,
+  first_seen INTEGER,
+  last_seen INTEGER
+);
+INSERT INTO attributes_v3 SELECT id, event_id, object_id, object_relation, uuid, type, category, value1, value2,
+  to_ids, distribution, sharing_group_id, comment, deleted, disable_correlation, timestamp, first_seen, last_seen
+  FROM attributes;
+DROP TABLE attributes;
+ALTER TABLE attributes_v3 RENAME TO attributes;
+CREATE INDEX attributes_type ON attributes(type);
+CREATE INDEX attributes_event ON attributes(event_id);
+CREATE INDEX attributes_object ON attributes(object_id) WHERE object_id <> 0;
+CREATE INDEX attributes_timestamp ON attributes(timestamp);
+)sql";
+
 }  // namespace
 
 const std::vector<std::string_view>& SchemaMigrations() {
-  static const std::vector<std::string_view> kScripts = {kV1};
+  static const std::vector<std::string_view> kScripts = {kV1, kV2, kV3AttributeKeysInMemory};
   return kScripts;
 }
 
@@ -272,6 +359,13 @@ Result<int> ApplyMigrations(Connection& conn, const std::vector<std::string_view
                                                " is newer than this build supports (" + std::to_string(known) +
                                                "); run a newer bulwark or restore a backup");
   }
+  // Table rebuilds (create, copy, drop, rename) must not fire ON DELETE CASCADE on the old table, so foreign keys
+  // are off while migrating (the pragma is a no-op inside a transaction) and checked before each commit.
+  if (current < known) BW_RETURN_IF_ERROR(conn.Exec("PRAGMA foreign_keys = OFF"));
+  struct ForeignKeysOn {
+    Connection& conn;
+    ~ForeignKeysOn() { (void)conn.Exec("PRAGMA foreign_keys = ON"); }
+  } restore{conn};
   for (int64_t version = current + 1; version <= known; ++version) {
     BW_RETURN_IF_ERROR(conn.Exec("BEGIN IMMEDIATE"));
     // Re-check under the write lock: another process may have migrated meanwhile.
@@ -279,6 +373,14 @@ Result<int> ApplyMigrations(Connection& conn, const std::vector<std::string_view
     Status st = now_at.ok() ? Ok() : Status(now_at.error());
     if (st.ok() && *now_at < version) {
       st = conn.Exec(scripts[static_cast<size_t>(version - 1)]);
+      if (st.ok()) {
+        Result<int64_t> violations = conn.QueryInt("SELECT count(*) FROM pragma_foreign_key_check");
+        if (!violations.ok()) {
+          st = violations.error();
+        } else if (*violations != 0) {
+          st = MakeError(ErrorCode::kInternal, std::to_string(*violations) + " foreign key violations after it");
+        }
+      }
       if (st.ok()) {
         Result<Stmt> ins = conn.Prepare("INSERT INTO schema_version (version, applied_micros) VALUES (?, ?)");
         st = ins.ok() ? ins->Bind(1, version).Bind(2, clock.NowMicros()).Run() : Status(ins.error());

@@ -79,6 +79,19 @@ class Where {
     Add(cond + ")");
   }
 
+  // Restricts `id_expr` to the candidate ids when they are active.
+  void Candidates(std::string_view id_expr, const AttributeCandidates& c) {
+    if (!c.active) return;
+    std::string json = "[";
+    for (size_t i = 0; i < c.ids.size(); ++i) {
+      if (i > 0) json += ',';
+      json += std::to_string(c.ids[i]);
+    }
+    json += ']';
+    Add(std::string(id_expr) + " IN (SELECT value FROM json_each(?))");
+    Param(json);
+  }
+
   // The full statement: head, WHERE with the conditions, tail (ORDER BY), then LIMIT ? when limit > 0.
   Result<Sql> Finish(std::string head, std::string_view tail, size_t limit = 0) && {
     if (too_large_) {
@@ -104,7 +117,7 @@ class Where {
 };
 
 
-void EventConditions(const EventQuery& q, Where& w) {
+void EventConditions(const EventQuery& q, const AttributeCandidates& candidates, Where& w) {
   if (q.after_id > 0) w.Compare<int64_t>("e.id", ">", q.after_id);
   w.In("e.id", q.ids);
   w.In("e.uuid", q.uuids);
@@ -123,6 +136,7 @@ void EventConditions(const EventQuery& q, Where& w) {
   }
   if (!q.attribute_values.empty()) {
     Where inner;
+    inner.Candidates("av.id", candidates);
     inner.Values("av", q.attribute_values);
     w.Sub("e.id IN (SELECT av.event_id FROM attributes av WHERE ", std::move(inner), " AND av.deleted = 0)");
   }
@@ -130,27 +144,28 @@ void EventConditions(const EventQuery& q, Where& w) {
 
 }  // namespace
 
-Result<Sql> EventSelect(const EventQuery& q) {
+Result<Sql> EventSelect(const EventQuery& q, const AttributeCandidates& candidates) {
   Where w;
-  EventConditions(q, w);
+  EventConditions(q, candidates, w);
   return std::move(w).Finish(std::string("SELECT ") + kEventColumns + " FROM events e",
                              " ORDER BY e.id", q.limit);
 }
 
-Result<Sql> EventCount(const EventQuery& q) {
+Result<Sql> EventCount(const EventQuery& q, const AttributeCandidates& candidates) {
   Where w;
-  EventConditions(q, w);
+  EventConditions(q, candidates, w);
   return std::move(w).Finish("SELECT count(*) FROM events e", "");
 }
 
-Result<Sql> AttributeSelect(const AttributeQuery& q) {
+Result<Sql> AttributeSelect(const AttributeQuery& q, const AttributeCandidates& candidates) {
   // With a selective condition present, the other indexed columns get a unary '+' so they are not used as
   // the driving index, and attributes are scanned first (CROSS JOIN fixes the join order).
-  const bool narrow = !q.ids.empty() || !q.uuids.empty() || !q.values.empty();
+  const bool narrow = !q.ids.empty() || candidates.active;
   const std::string p = narrow ? "+" : "";
   Where w;
   if (q.after_id > 0) w.Compare<int64_t>("a.id", ">", q.after_id);
   w.In("a.id", q.ids);
+  w.Candidates("a.id", candidates);
   w.In("a.uuid", q.uuids);
   w.Values("a", q.values);
   if (!q.value_likes.empty()) {

@@ -3,8 +3,8 @@
 //
 // Index use: conditions on an attribute's id, uuid or value are the selective ones. When one of them is present
 // the other indexable columns are written as `+a.col` so the planner cannot prefer a weaker index, and the join
-// order is fixed (attributes first). Exact value matches use `value1 IN (...) OR value2 IN (...)`, which SQLite
-// runs as a union of index lookups.
+// order is fixed (attributes first). UUIDs and values have no SQL index: the reader resolves them to candidate
+// ids in memory and the statement drives from `a.id IN (SELECT value FROM json_each(?))` (rowid lookups).
 #pragma once
 
 #include <string>
@@ -24,12 +24,21 @@ struct Sql {
 // Upper bound on the values of one list filter (SQLite binds at most 32766 parameters per statement).
 inline constexpr size_t kMaxListValues = 10000;
 
+// Attribute ids resolved from the in-memory index (attribute_index.h) for a query's UUID and value filters. When
+// `active`, rows are restricted to these ids (bound as one JSON array, so any number fits); the exact UUID and
+// value conditions are still applied in SQL.
+struct AttributeCandidates {
+  bool active = false;
+  std::vector<Id> ids;
+};
+
 // Full SELECT for ScanAttributes: attribute columns, then event columns, then object columns (NULL for attributes
 // outside objects). Errors: kTooLarge when a list is over kMaxListValues.
-Result<Sql> AttributeSelect(const AttributeQuery& q);
-// Full SELECT for ScanEvents (event columns) and for CountEvents (one count; ignores limit).
-Result<Sql> EventSelect(const EventQuery& q);
-Result<Sql> EventCount(const EventQuery& q);
+Result<Sql> AttributeSelect(const AttributeQuery& q, const AttributeCandidates& candidates);
+// Full SELECT for ScanEvents (event columns) and for CountEvents (one count; ignores limit). `candidates` are
+// those of q.attribute_values.
+Result<Sql> EventSelect(const EventQuery& q, const AttributeCandidates& candidates);
+Result<Sql> EventCount(const EventQuery& q, const AttributeCandidates& candidates);
 // Full SELECT for ListSightings.
 Result<Sql> SightingSelect(const SightingQuery& q);
 

@@ -1,4 +1,6 @@
 // Reads of events, attributes, objects and sightings: lookups, whole-event loads and streaming scans.
+#include <algorithm>
+#include <iterator>
 #include <unordered_map>
 
 #include "store/sqlite/query_sql.h"
@@ -87,8 +89,42 @@ Result<std::optional<model::Event>> Reader::LoadEvent(Id id, const EventLoad& lo
   return event;
 }
 
+std::vector<Id> Reader::ValueCandidates(const std::vector<std::string>& values) const {
+  std::vector<Id> ids;
+  for (const std::string& v : values) {
+    index_.AppendValueCandidates(v, ids);
+    // "value1|value2" also matches a composite attribute by its halves: its value1 is posted.
+    size_t bar = v.find('|');
+    if (bar != std::string::npos) index_.AppendValueCandidates(std::string_view(v).substr(0, bar), ids);
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
+namespace {
+
+Status CheckListSize(size_t n) {
+  if (n <= kMaxListValues) return Ok();
+  return MakeError(ErrorCode::kTooLarge,
+                   "too many values in one query filter (at most " + std::to_string(kMaxListValues) + ")");
+}
+
+}  // namespace
+
+AttributeCandidates Reader::EventCandidates(const EventQuery& q) const {
+  AttributeCandidates c;
+  if (q.attribute_values.empty()) return c;
+  c.active = true;
+  c.ids = ValueCandidates(q.attribute_values);
+  return c;
+}
+
 Status Reader::ScanEvents(const EventQuery& query, const EventVisitor& visit) {
-  BW_ASSIGN_OR_RETURN(Sql sql, EventSelect(query));
+  BW_RETURN_IF_ERROR(CheckListSize(query.attribute_values.size()));
+  AttributeCandidates candidates = EventCandidates(query);
+  if (candidates.active && candidates.ids.empty()) return Ok();
+  BW_ASSIGN_OR_RETURN(Sql sql, EventSelect(query, candidates));
   BW_ASSIGN_OR_RETURN(Stmt s, conn_.Prepare(sql.text));
   s.BindAll(sql.params);
   while (true) {
@@ -102,7 +138,10 @@ Status Reader::ScanEvents(const EventQuery& query, const EventVisitor& visit) {
 }
 
 Result<int64_t> Reader::CountEvents(const EventQuery& query) {
-  BW_ASSIGN_OR_RETURN(Sql sql, EventCount(query));
+  BW_RETURN_IF_ERROR(CheckListSize(query.attribute_values.size()));
+  AttributeCandidates candidates = EventCandidates(query);
+  if (candidates.active && candidates.ids.empty()) return 0;
+  BW_ASSIGN_OR_RETURN(Sql sql, EventCount(query, candidates));
   BW_ASSIGN_OR_RETURN(Stmt s, conn_.Prepare(sql.text));
   s.BindAll(sql.params);
   BW_ASSIGN_OR_RETURN(bool row, s.Step());
@@ -121,11 +160,39 @@ Result<std::optional<model::Attribute>> Reader::OneAttribute(std::string_view wh
 Result<std::optional<model::Attribute>> Reader::GetAttribute(Id id) { return OneAttribute("a.id = ?", id); }
 
 Result<std::optional<model::Attribute>> Reader::FindAttributeByUuid(const std::string& uuid) {
-  return OneAttribute("a.uuid = ?", uuid);
+  std::optional<Id> id = index_.FindUuid(uuid);
+  if (!id) return std::optional<model::Attribute>();
+  // The row may belong to a transaction this snapshot does not see yet, or be gone: then it is not found.
+  BW_ASSIGN_OR_RETURN(auto attribute, GetAttribute(*id));
+  if (attribute && attribute->uuid != uuid) return std::optional<model::Attribute>();
+  return attribute;
 }
 
 Status Reader::ScanAttributes(const AttributeQuery& query, const AttributeVisitor& visit) {
-  BW_ASSIGN_OR_RETURN(Sql sql, AttributeSelect(query));
+  BW_RETURN_IF_ERROR(CheckListSize(query.values.size()));
+  BW_RETURN_IF_ERROR(CheckListSize(query.uuids.size()));
+  AttributeCandidates candidates;
+  if (!query.uuids.empty() || !query.values.empty()) {
+    candidates.active = true;
+    std::vector<Id> by_uuid;
+    for (const std::string& u : query.uuids) {
+      if (std::optional<Id> id = index_.FindUuid(u)) by_uuid.push_back(*id);
+    }
+    std::sort(by_uuid.begin(), by_uuid.end());
+    if (query.values.empty()) {
+      candidates.ids = std::move(by_uuid);
+    } else {
+      candidates.ids = ValueCandidates(query.values);
+      if (!query.uuids.empty()) {
+        std::vector<Id> both;
+        std::set_intersection(candidates.ids.begin(), candidates.ids.end(), by_uuid.begin(), by_uuid.end(),
+                              std::back_inserter(both));
+        candidates.ids = std::move(both);
+      }
+    }
+    if (candidates.ids.empty()) return Ok();
+  }
+  BW_ASSIGN_OR_RETURN(Sql sql, AttributeSelect(query, candidates));
   BW_ASSIGN_OR_RETURN(Stmt s, conn_.Prepare(sql.text));
   s.BindAll(sql.params);
   constexpr int kEventCol = kAttributeColumnCount;

@@ -244,27 +244,29 @@ std::string PlanOf(const std::string& db_path, const sqlite::Sql& sql) {
   return plan;
 }
 
-TEST_F(SqliteQueryTest, ValueLookupsUseTheValueIndexes) {
+TEST_F(SqliteQueryTest, ValueAndUuidLookupsDriveFromCandidateIds) {
+  // Values and UUIDs are resolved in memory (attribute_index.h); SQL then reads the candidates by rowid.
+  const sqlite::AttributeCandidates candidates{.active = true, .ids = {1, 5, 9}};
   auto sql = sqlite::AttributeSelect({.values = {"192.0.2.1", "evil.example|192.0.2.1"},
                                       .types = {"ip-dst"},
                                       .orgc_ids = {2},
-                                      .tags = {.all_of = {1}}});
+                                      .tags = {.all_of = {1}}},
+                                     candidates);
   ASSERT_TRUE(sql.ok());
   std::string plan = PlanOf(path_, *sql);
-  EXPECT_NE(plan.find("attributes_value1"), std::string::npos) << plan;
-  EXPECT_NE(plan.find("attributes_value2"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("SEARCH a USING INTEGER PRIMARY KEY (rowid=?)"), std::string::npos) << plan;
   EXPECT_EQ(plan.find("SCAN a\n"), std::string::npos) << plan;
   EXPECT_EQ(plan.find("attributes_type"), std::string::npos) << plan;
 
-  auto events = sqlite::EventSelect({.attribute_values = {"192.0.2.1"}});
+  auto events = sqlite::EventSelect({.attribute_values = {"192.0.2.1"}}, candidates);
   ASSERT_TRUE(events.ok());
   plan = PlanOf(path_, *events);
-  EXPECT_NE(plan.find("attributes_value1"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("SEARCH av USING INTEGER PRIMARY KEY (rowid=?)"), std::string::npos) << plan;
   EXPECT_EQ(plan.find("SCAN av"), std::string::npos) << plan;
 
-  auto by_uuid = sqlite::AttributeSelect({.uuids = {U(11)}, .event_ids = {1}});
+  auto by_uuid = sqlite::AttributeSelect({.uuids = {U(11)}, .event_ids = {1}}, candidates);
   plan = PlanOf(path_, *by_uuid);
-  EXPECT_NE(plan.find("sqlite_autoindex_attributes_1"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("SEARCH a USING INTEGER PRIMARY KEY (rowid=?)"), std::string::npos) << plan;
 }
 
 int64_t ThreadCpuMicros() {

@@ -50,6 +50,8 @@ class SqliteStore final : public Store {
   SqliteStore(SqliteOptions options, const Clock& clock, std::unique_ptr<Connection> writer, int version)
       : options_(std::move(options)), clock_(clock), writer_(std::move(writer)), version_(version) {}
 
+  Status LoadIndexes() { return index_.Load(*writer_); }
+
   ~SqliteStore() override {
     // Lets SQLite refresh planner statistics it found missing while the store ran.
     (void)writer_->Exec("PRAGMA optimize");
@@ -80,7 +82,7 @@ class SqliteStore final : public Store {
     BW_RETURN_IF_ERROR(RunSql(conn, "BEGIN"));
     Status st = Ok();
     {
-      sqlite::SqliteReadTxn txn(conn);
+      sqlite::SqliteReadTxn txn(conn, index_);
       st = fn(txn);
     }
     Status end = RunSql(conn, st.ok() ? "COMMIT" : "ROLLBACK");
@@ -90,15 +92,21 @@ class SqliteStore final : public Store {
 
   Status RunWrite(const std::function<Status(WriteTxn&)>& fn) {
     BW_RETURN_IF_ERROR(RunSql(*writer_, "BEGIN IMMEDIATE"));
+    journal_.Clear();
     Status st = Ok();
     {
-      sqlite::SqliteWriteTxn txn(*writer_, clock_);
+      sqlite::SqliteWriteTxn txn(*writer_, clock_, index_, journal_);
       st = fn(txn);
     }
     if (st.ok()) {
       st = RunSql(*writer_, "COMMIT");
-      if (st.ok()) return st;
+      if (st.ok()) {
+        index_.Apply(journal_);
+        journal_.Clear();
+        return st;
+      }
     }
+    journal_.Clear();
     if (sqlite3_get_autocommit(writer_->raw()) == 0) (void)RunSql(*writer_, "ROLLBACK");
     return st;
   }
@@ -139,6 +147,8 @@ class SqliteStore final : public Store {
 
   std::mutex write_mu_;
   std::atomic<std::thread::id> writer_thread_{};
+  sqlite::AttributeIndex index_;
+  sqlite::IndexJournal journal_;  // the running write transaction's index changes (under write_mu_)
 
   std::mutex pool_mu_;
   std::condition_variable pool_cv_;
@@ -161,7 +171,9 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options, con
                       Connection::Open(options.path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
   BW_RETURN_IF_ERROR(Configure(*writer, options, /*writer=*/true));
   BW_ASSIGN_OR_RETURN(int version, sqlite::ApplyMigrations(*writer, sqlite::SchemaMigrations(), clock));
-  return std::unique_ptr<Store>(new SqliteStore(options, clock, std::move(writer), version));
+  auto store = std::make_unique<SqliteStore>(options, clock, std::move(writer), version);
+  BW_RETURN_IF_ERROR(store->LoadIndexes());
+  return std::unique_ptr<Store>(std::move(store));
 }
 
 }  // namespace bulwark::store

@@ -4,14 +4,17 @@
 #pragma once
 
 #include "common/clock.h"
+#include "store/sqlite/attribute_index.h"
 #include "store/sqlite/db.h"
+#include "store/sqlite/query_sql.h"
 #include "store/store.h"
 
 namespace bulwark::store::sqlite {
 
 class Reader {
  public:
-  explicit Reader(Connection& conn) : conn_(conn) {}
+  // `index` resolves attribute UUIDs and values (attribute_index.h); it must outlive the reader.
+  Reader(Connection& conn, const AttributeIndex& index) : conn_(conn), index_(index) {}
 
   Result<std::optional<model::Organisation>> GetOrganisation(Id id);
   Result<std::optional<model::Organisation>> FindOrganisationByUuid(const std::string& uuid);
@@ -57,13 +60,20 @@ class Reader {
   Status FillSharingGroupMembers(model::SharingGroup& sg);
   Result<std::optional<model::Attribute>> OneAttribute(std::string_view where, const SqlValue& key);
   Result<std::optional<model::Object>> OneObject(std::string_view where, const SqlValue& key);
+  // Candidate attribute ids for exact values (MISP's value filter: value1, value2 or "value1|value2").
+  std::vector<Id> ValueCandidates(const std::vector<std::string>& values) const;
+  AttributeCandidates EventCandidates(const EventQuery& q) const;
 
   Connection& conn_;
+  const AttributeIndex& index_;
 };
 
 class Writer {
  public:
-  Writer(Reader& reader, const Clock& clock) : reader_(reader), conn_(reader.conn()), clock_(clock) {}
+  // Attribute inserts, value changes and hard deletes are recorded in `journal`, which the store applies to
+  // `index` after the transaction commits.
+  Writer(Reader& reader, const Clock& clock, const AttributeIndex& index, IndexJournal& journal)
+      : reader_(reader), conn_(reader.conn()), clock_(clock), index_(index), journal_(journal) {}
 
   Status InsertOrganisation(model::Organisation& org);
   Status UpdateOrganisation(const model::Organisation& org);
@@ -107,12 +117,14 @@ class Writer {
   template <typename F>
   Status Atomic(F&& fn) {
     BW_RETURN_IF_ERROR(RunSql("SAVEPOINT bw_op"));
+    const size_t mark = journal_.Mark();
     Status st = fn();
     if (st.ok()) {
       BW_RETURN_IF_ERROR(RunSql("RELEASE bw_op"));
     } else {
       (void)RunSql("ROLLBACK TO bw_op");
       (void)RunSql("RELEASE bw_op");
+      journal_.RollbackTo(mark);
     }
     return st;
   }
@@ -141,10 +153,16 @@ class Writer {
   Status AddToAttributeCount(Id event_id, int64_t delta);
   Status RecountAttributes(Id event_id);
   Result<std::optional<std::pair<std::string, Id>>> UuidAndEvent(std::string_view table, Id id);
+  // kConflict when an attribute with this UUID exists (committed, or added earlier in this transaction).
+  Status CheckAttributeUuidFree(const std::string& uuid) const;
+  // Journals the removal of every attribute matching `where` (one `?` bound to `key`) before a hard delete.
+  Status JournalRemovals(std::string_view where, Id key);
 
   Reader& reader_;
   Connection& conn_;
   const Clock& clock_;
+  const AttributeIndex& index_;
+  IndexJournal& journal_;
   // While InsertEvent runs, children are logged at the end with one set-based statement per table.
   bool defer_child_logs_ = false;
 };
@@ -153,7 +171,7 @@ class Writer {
 template <typename Base>
 class ReadForwarder : public Base {
  public:
-  explicit ReadForwarder(Connection& conn) : reader_(conn) {}
+  ReadForwarder(Connection& conn, const AttributeIndex& index) : reader_(conn, index) {}
 
   Result<std::optional<model::Organisation>> GetOrganisation(Id id) override { return reader_.GetOrganisation(id); }
   Result<std::optional<model::Organisation>> FindOrganisationByUuid(const std::string& uuid) override {
@@ -234,7 +252,8 @@ using SqliteReadTxn = ReadForwarder<ReadTxn>;
 
 class SqliteWriteTxn final : public ReadForwarder<WriteTxn> {
  public:
-  SqliteWriteTxn(Connection& conn, const Clock& clock) : ReadForwarder<WriteTxn>(conn), writer_(reader_, clock) {}
+  SqliteWriteTxn(Connection& conn, const Clock& clock, const AttributeIndex& index, IndexJournal& journal)
+      : ReadForwarder<WriteTxn>(conn, index), writer_(reader_, clock, index, journal) {}
 
   Status InsertOrganisation(model::Organisation& org) override {
     return writer_.Atomic([&] { return writer_.InsertOrganisation(org); });

@@ -36,17 +36,19 @@ struct ChildRow {
   Id event_id = 0;
   Id object_id = 0;
   bool deleted = false;
+  std::string value1;  // attributes only
+  std::string value2;
 };
 
 Result<std::optional<ChildRow>> FindChild(Connection& conn, std::string_view table, Id id) {
   std::string sql = std::string(table) == "attributes"
-                        ? "SELECT uuid, event_id, object_id, deleted FROM attributes WHERE id = ?"
-                        : "SELECT uuid, event_id, 0, deleted FROM objects WHERE id = ?";
+                        ? "SELECT uuid, event_id, object_id, deleted, value1, value2 FROM attributes WHERE id = ?"
+                        : "SELECT uuid, event_id, 0, deleted, '', '' FROM objects WHERE id = ?";
   BW_ASSIGN_OR_RETURN(Stmt s, conn.Prepare(sql));
   s.Bind(1, id);
   BW_ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return std::optional<ChildRow>();
-  return std::optional<ChildRow>(ChildRow{s.Text(0), s.Int(1), s.Int(2), s.Bool(3)});
+  return std::optional<ChildRow>(ChildRow{s.Text(0), s.Int(1), s.Int(2), s.Bool(3), s.Text(4), s.Text(5)});
 }
 
 }  // namespace
@@ -73,11 +75,31 @@ Status Writer::LogChildren(std::string_view entity, std::string_view where, Id k
   return s.Bind(1, entity).Bind(2, static_cast<int64_t>(action)).Bind(3, clock_.NowMicros()).Bind(4, key).Run();
 }
 
+Status Writer::CheckAttributeUuidFree(const std::string& uuid) const {
+  std::optional<bool> pending = journal_.PendingUuid(uuid);
+  const bool taken = pending ? *pending : index_.FindUuid(uuid).has_value();
+  if (!taken) return Ok();
+  return MakeError(ErrorCode::kConflict, "an attribute with uuid " + uuid + " already exists", "uuid");
+}
+
+Status Writer::JournalRemovals(std::string_view where, Id key) {
+  BW_ASSIGN_OR_RETURN(Stmt s, conn_.Prepare("SELECT id, uuid, value1, value2 FROM attributes WHERE " +
+                                            std::string(where)));
+  s.Bind(1, key);
+  while (true) {
+    BW_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    journal_.Remove(s.Int(0), s.Text(1), s.TextView(2), s.TextView(3));
+  }
+  return Ok();
+}
+
 Status Writer::InsertAttributes(AttributeStatements& st, std::vector<model::Attribute>& attributes, Id event_id,
                                 Id object_id, int64_t& live_count) {
   const int64_t now = clock_.NowMicros();
   for (model::Attribute& a : attributes) {
     EnsureUuid(a.uuid);
+    BW_RETURN_IF_ERROR(CheckAttributeUuidFree(a.uuid));
     a.event_id = event_id;
     a.object_id = object_id;
     Stmt& s = st.attribute;
@@ -86,8 +108,9 @@ Status Writer::InsertAttributes(AttributeStatements& st, std::vector<model::Attr
     s.Bind(10, static_cast<int64_t>(a.distribution)).Bind(11, a.sharing_group_id).Bind(12, a.comment);
     s.Bind(13, int64_t{a.deleted}).Bind(14, int64_t{a.disable_correlation}).Bind(15, a.timestamp);
     s.Bind(16, a.first_seen_micros).Bind(17, a.last_seen_micros);
-    BW_RETURN_IF_ERROR(s.Run({{"attributes.uuid", "an attribute", "uuid", a.uuid}}));
+    BW_RETURN_IF_ERROR(s.Run());
     a.id = conn_.LastInsertId();
+    journal_.Add(a.id, a.uuid, a.value1, a.value2);
     if (!a.deleted) ++live_count;
     for (const model::AppliedTag& t : a.tags) {
       BW_RETURN_IF_ERROR(TagStatus(st.tag.Bind(1, a.id).Bind(2, t.tag.id).Bind(3, int64_t{t.local}).Run(), t.tag.id));
@@ -205,6 +228,7 @@ Status Writer::DeleteEvent(Id id) {
   if (!event) return NotFound("event", id);
   BW_RETURN_IF_ERROR(LogChildren("attribute", "event_id = ?", id, ChangeAction::kDelete));
   BW_RETURN_IF_ERROR(LogChildren("object", "event_id = ?", id, ChangeAction::kDelete));
+  BW_RETURN_IF_ERROR(JournalRemovals("event_id = ?", id));
   // Tags, attributes, objects, references and sightings go with the event (ON DELETE CASCADE).
   BW_ASSIGN_OR_RETURN(Stmt s, conn_.Prepare("DELETE FROM events WHERE id = ?"));
   BW_RETURN_IF_ERROR(s.Bind(1, id).Run());
@@ -264,6 +288,10 @@ Status Writer::UpdateAttribute(const model::Attribute& a) {
   s.Bind(9, a.comment).Bind(10, int64_t{a.deleted}).Bind(11, int64_t{a.disable_correlation}).Bind(12, a.timestamp);
   s.Bind(13, a.first_seen_micros).Bind(14, a.last_seen_micros).Bind(15, a.id);
   BW_RETURN_IF_ERROR(s.Run());
+  if (old->value1 != a.value1 || old->value2 != a.value2) {
+    journal_.Remove(a.id, old->uuid, old->value1, old->value2);
+    journal_.Add(a.id, old->uuid, a.value1, a.value2);
+  }
   ChangeAction action = ChangeAction::kEdit;
   if (old->deleted != a.deleted) {
     BW_RETURN_IF_ERROR(AddToAttributeCount(old->event_id, a.deleted ? -1 : 1));
@@ -285,6 +313,7 @@ Status Writer::SetAttributeDeleted(Id id, bool deleted, int64_t timestamp) {
 Status Writer::DeleteAttribute(Id id) {
   BW_ASSIGN_OR_RETURN(auto old, FindChild(conn_, "attributes", id));
   if (!old) return NotFound("attribute", id);
+  journal_.Remove(id, old->uuid, old->value1, old->value2);
   BW_ASSIGN_OR_RETURN(Stmt s, conn_.Prepare("DELETE FROM attributes WHERE id = ?"));  // tags, sightings cascade
   BW_RETURN_IF_ERROR(s.Bind(1, id).Run());
   if (!old->deleted) BW_RETURN_IF_ERROR(AddToAttributeCount(old->event_id, -1));
@@ -339,6 +368,7 @@ Status Writer::DeleteObject(Id id) {
   BW_ASSIGN_OR_RETURN(auto old, FindChild(conn_, "objects", id));
   if (!old) return NotFound("object", id);
   BW_RETURN_IF_ERROR(LogChildren("attribute", "object_id = ? AND object_id <> 0", id, ChangeAction::kDelete));
+  BW_RETURN_IF_ERROR(JournalRemovals("object_id = ? AND object_id <> 0", id));
   BW_ASSIGN_OR_RETURN(Stmt attrs, conn_.Prepare("DELETE FROM attributes WHERE object_id = ? AND object_id <> 0"));
   BW_RETURN_IF_ERROR(attrs.Bind(1, id).Run());
   BW_ASSIGN_OR_RETURN(Stmt s, conn_.Prepare("DELETE FROM objects WHERE id = ?"));  // references cascade

@@ -1,0 +1,19 @@
+// Verb groups that register themselves with the command line: each Add*Commands adds its subcommands to the
+// parser and returns a runner that, after parsing, runs the verb that was chosen (its exit code) or returns
+// nullopt when none of its verbs was. main.cc asks each group in turn.
+#pragma once
+
+#include <functional>
+#include <optional>
+
+namespace CLI {
+class App;
+}
+
+namespace bulwark::cli {
+
+using VerbRunner = std::function<std::optional<int>()>;
+
+VerbRunner AddPatternCommands(CLI::App& app);
+
+}  // namespace bulwark::cli
