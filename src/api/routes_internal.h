@@ -11,6 +11,7 @@ void RegisterMispEventRoutes(http::Router& r, ApiContext& ctx);
 void RegisterMispAdminRoutes(http::Router& r, ApiContext& ctx);
 void RegisterNativeRoutes(http::Router& r, ApiContext& ctx);
 void RegisterSystemRoutes(http::Router& r, ApiContext& ctx);
+void RegisterTaxiiRoutes(http::Router& r, ApiContext& ctx);
 
 class RenderCache;
 // {"Event": ...} for a whole event, streamed child by child so that huge events need no JSON tree in memory.

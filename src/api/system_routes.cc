@@ -41,6 +41,7 @@ void RegisterRoutes(http::Router& router, ApiContext& ctx) {
   RegisterNativeRoutes(router, ctx);
   RegisterMispEventRoutes(router, ctx);
   RegisterMispAdminRoutes(router, ctx);
+  RegisterTaxiiRoutes(router, ctx);
 }
 
 }  // namespace bulwark::api

@@ -4,6 +4,8 @@
 
 #include "access/roles.h"
 #include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/stix_store.h"
+#include "taxii/hub_collection.h"
 
 namespace bulwark::cli {
 
@@ -29,6 +31,8 @@ Result<std::unique_ptr<App>> OpenApp(const Config& config, CreateIfMissing creat
   options.durability = config.durability == "normal" ? store::Durability::kNormal : store::Durability::kFull;
   BW_ASSIGN_OR_RETURN(app->store, store::OpenSqliteStore(options, app->clock));
   app->hub = std::make_unique<hub::Hub>(*app->store, app->clock, hub::HubOptions{}, app->log, &app->metrics);
+  app->stix = store::NewSqliteStixStore(*app->store, app->clock);
+  app->hub->AddEventListener(taxii::HubCollectionListener(*app->store, *app->stix, app->log));
   BW_RETURN_IF_ERROR(app->hub->EnsureDefaultRoles());
   BW_RETURN_IF_ERROR(app->hub->ReloadLibrary());
   return app;

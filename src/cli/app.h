@@ -9,6 +9,7 @@
 #include "common/log.h"
 #include "common/metrics.h"
 #include "hub/hub.h"
+#include "store/stix_store.h"
 #include "store/store.h"
 
 namespace bulwark::cli {
@@ -19,12 +20,14 @@ struct App {
   Logger log;
   Metrics metrics;
   std::unique_ptr<store::Store> store;
+  std::unique_ptr<store::StixStore> stix;  // the TAXII object store over `store`
   std::unique_ptr<hub::Hub> hub;
 };
 
 enum class CreateIfMissing { kNo, kYes };
 
-// Opens (or creates) DIR/bulwark.db, applies migrations, ensures the default roles and loads the library.
+// Opens (or creates) DIR/bulwark.db, applies migrations, ensures the default roles and loads the library, and
+// connects the hub's listeners (the TAXII hub collection).
 Result<std::unique_ptr<App>> OpenApp(const Config& config, CreateIfMissing create);
 
 // The principal for local operator commands: a site admin acting as the hub's first site-admin user

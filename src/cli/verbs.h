@@ -14,6 +14,7 @@ namespace bulwark::cli {
 
 using VerbRunner = std::function<std::optional<int>()>;
 
-VerbRunner AddPatternCommands(CLI::App& app);
+VerbRunner AddPatternCommands(CLI::App& app);  // pattern.cc: pattern check|match
+VerbRunner AddTaxiiCommands(CLI::App& app);    // taxii.cc: taxii collection add|list|remove
 
 }  // namespace bulwark::cli

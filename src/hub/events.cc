@@ -65,9 +65,16 @@ Status CheckUniqueUuids(const model::Event& e) {
 
 }  // namespace
 
+void Hub::AddEventListener(EventListener listener) { listeners_.push_back(std::move(listener)); }
+
+void Hub::Notify(EventNotice::Kind kind, Id event_id) const {
+  for (const EventListener& l : listeners_) l(EventNotice{kind, event_id});
+}
+
 Result<model::Event> Hub::AddEvent(const Principal& p, misp::EventInput input) {
   auto result = AddEventUncounted(p, std::move(input));
   if (!result.ok()) return impl_->CountRejected(std::move(result).error());
+  if (result->published) Notify(EventNotice::Kind::kPublished, result->id);
   return result;
 }
 
@@ -266,16 +273,24 @@ Result<model::Event> Hub::EditEvent(const Principal& p, const EventRef& ref, mis
     return Audit(txn, p, clock_.NowMicros(), "edit", "Event", e.id, e.uuid, "Event (" + std::to_string(e.id) + ") edited");
   });
   if (!st.ok()) return std::move(st).error();
-  return ViewEvent(p, EventRef{std::to_string(event_id)}, store::DeletedFilter::kExclude);
+  auto edited = ViewEvent(p, EventRef{std::to_string(event_id)}, store::DeletedFilter::kExclude);
+  if (edited.ok()) {
+    Notify(edited->published ? EventNotice::Kind::kPublished : EventNotice::Kind::kUnpublished, event_id);
+  }
+  return edited;
 }
 
 Status Hub::DeleteEvent(const Principal& p, const EventRef& ref) {
-  return store_.Write([&](store::WriteTxn& txn) -> Status {
+  Id id = 0;
+  Status st = store_.Write([&](store::WriteTxn& txn) -> Status {
     BW_ASSIGN_OR_RETURN(model::Event e, FindVisibleEvent(txn, p, ref.text));
     BW_RETURN_IF_ERROR(access::CheckCanModifyEvent(p, e));
+    id = e.id;
     BW_RETURN_IF_ERROR(txn.DeleteEvent(e.id));
     return Audit(txn, p, clock_.NowMicros(), "delete", "Event", e.id, e.uuid, "Event (" + std::to_string(e.id) + ") deleted");
   });
+  if (st.ok()) Notify(EventNotice::Kind::kDeleted, id);
+  return st;
 }
 
 Result<model::Event> Hub::PublishEvent(const Principal& p, const EventRef& ref, bool publish) {
@@ -292,6 +307,7 @@ Result<model::Event> Hub::PublishEvent(const Principal& p, const EventRef& ref, 
                  std::string("Event (") + std::to_string(e.id) + (publish ? ") published" : ") unpublished"));
   });
   if (!st.ok()) return std::move(st).error();
+  Notify(publish ? EventNotice::Kind::kPublished : EventNotice::Kind::kUnpublished, id);
   return ViewEvent(p, EventRef{std::to_string(id)}, store::DeletedFilter::kExclude);
 }
 

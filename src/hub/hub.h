@@ -156,6 +156,19 @@ class Hub {
   Result<std::vector<model::AuditEntry>> ListAudit(const Principal& p, Id after_id, size_t limit);
   Result<std::vector<model::Change>> ReadChanges(const Principal& p, int64_t after_seq, size_t limit);
 
+  // ---- Notifications: the last step of the write path. After a write commits, the hub tells its listeners
+  // (indexes, the TAXII hub collection) which event changed state.
+  struct EventNotice {
+    enum class Kind { kPublished, kUnpublished, kDeleted };
+    Kind kind;
+    Id event_id;
+  };
+  using EventListener = std::function<void(const EventNotice&)>;
+  // Listeners run synchronously on the writing thread after the commit, in registration order; they must not
+  // fail the write (it is already acknowledged) and log their own errors. Register them before serving:
+  // registration is not synchronised with notification.
+  void AddEventListener(EventListener listener);
+
   // Lookups for rendering (no access decision: callers render only what they were allowed to get).
   Result<std::optional<model::Organisation>> GetOrganisation(Id id);
   Result<std::optional<model::SharingGroup>> GetSharingGroup(Id id);
@@ -163,11 +176,13 @@ class Hub {
  private:
   class Impl;
   Result<model::Event> AddEventUncounted(const Principal& p, misp::EventInput input);
+  void Notify(EventNotice::Kind kind, Id event_id) const;
   store::Store& store_;
   const Clock& clock_;
   HubOptions options_;
   Logger log_;
   std::unique_ptr<Impl> impl_;
+  std::vector<EventListener> listeners_;
 };
 
 }  // namespace bulwark::hub

@@ -58,8 +58,18 @@ def add_event(info=None, key=None, **fields):
 
 class RouteTestCase(unittest.TestCase):
     def assertError(self, r, status, code=None, field=None):
-        """A JSON error: the status, MISP's {name, message, url} and the native {error: {code, message, field}}."""
+        """A JSON error: the status, MISP's {name, message, url} and the native {error: {code, message, field}}.
+        TAXII routes answer in TAXII's error format instead (title, description, error_code, http_status)."""
         self.assertEqual(r.status, status, r)
+        if "taxii" in r.headers.get("Content-Type", ""):
+            body = r.json()
+            self.assertTrue(body["title"], r)
+            self.assertEqual(body["http_status"], str(status), r)
+            if code is not None:
+                self.assertEqual(body["error_code"], code, r)
+            if field is not None:
+                self.assertEqual(body.get("details", {}).get("field"), field, r)
+            return body
         self.assertIn("json", r.headers.get("Content-Type", ""), r)
         body = r.json()
         for key in ("name", "message", "url", "error"):
