@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "api/api_util.h"
+#include "api/export_stream.h"
 #include "api/render_cache.h"
 #include "api/routes_internal.h"
 
@@ -124,6 +125,22 @@ Result<HttpResponse> StreamAttributes(ApiContext& ctx, const access::Principal& 
     }
     return true;
   });
+}
+
+// A restSearch answer in an export format (returnFormat other than json), streamed batch by batch.
+Result<HttpResponse> StreamExport(ApiContext& ctx, const access::Principal& p, hub::SearchRequest req,
+                                  ExportScope scope) {
+  const std::string format = req.return_format;
+  BW_ASSIGN_OR_RETURN(std::unique_ptr<ExportCursor> opened,
+                      ExportCursor::Open(ctx.hub, p, std::move(req), scope, format, exporter::ExportOptions{}));
+  std::shared_ptr<ExportCursor> cursor = std::move(opened);
+  HttpResponse r = Streamed(200, [cursor, format](std::string& out) {
+    Result<bool> more = cursor->Next(out);
+    if (!more.ok()) throw std::runtime_error(format + " export: " + more.error().message);
+    return *more;
+  });
+  r.content_type = std::string(cursor->ContentType());
+  return r;
 }
 
 // {controller}/delete/{id}[/{hard}] by POST or DELETE: soft delete, or hard with /1, ?hard=1 or {"hard": 1}.
@@ -275,6 +292,7 @@ void RegisterMispEventRoutes(http::Router& r, ApiContext& ctx) {
   r.Add("POST", "/events/restSearch", "misp.events.restSearch", Authed(ctx, [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
     BW_ASSIGN_OR_RETURN(json::value body, ParseJsonBody(ctx, req));
     BW_ASSIGN_OR_RETURN(hub::SearchRequest sr, hub::ParseSearchRequest(body, ctx.clock));
+    if (sr.return_format != "json") return StreamExport(ctx, p, std::move(sr), ExportScope::kEvents);
     return StreamEvents(ctx, p, std::move(sr));
   }));
 
@@ -312,6 +330,7 @@ void RegisterMispEventRoutes(http::Router& r, ApiContext& ctx) {
   r.Add("POST", "/attributes/restSearch", "misp.attributes.restSearch", Authed(ctx, [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
     BW_ASSIGN_OR_RETURN(json::value body, ParseJsonBody(ctx, req));
     BW_ASSIGN_OR_RETURN(hub::SearchRequest sr, hub::ParseSearchRequest(body, ctx.clock));
+    if (sr.return_format != "json") return StreamExport(ctx, p, std::move(sr), ExportScope::kAttributes);
     return StreamAttributes(ctx, p, std::move(sr));
   }));
   r.Add("GET", "/attributes/describeTypes.json", "misp.attributes.describeTypes", Authed(ctx, [&](HttpRequest&, const access::Principal&) -> Result<HttpResponse> {

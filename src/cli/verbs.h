@@ -16,5 +16,7 @@ using VerbRunner = std::function<std::optional<int>()>;
 
 VerbRunner AddPatternCommands(CLI::App& app);  // pattern.cc: pattern check|match
 VerbRunner AddTaxiiCommands(CLI::App& app);    // taxii.cc: taxii collection add|list|remove
+VerbRunner AddExportCommands(CLI::App& app);   // export.cc: export --format F
+VerbRunner AddImportCommands(CLI::App& app);   // import.cc: import stix|misp|feed|taxii
 
 }  // namespace bulwark::cli

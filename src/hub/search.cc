@@ -215,10 +215,7 @@ Result<SearchRequest> ParseSearchRequest(const json::value& body, const Clock& c
       if (r.page == 0) r.page = 1;
     } else if (key == "returnFormat") {
       BW_ASSIGN_OR_RETURN(auto s, ScalarText(v, key));
-      if (s && *s != "json") {
-        return MakeError(ErrorCode::kInvalid, "returnFormat '" + s->substr(0, 32) + "' is not supported yet; use json",
-                         key);
-      }
+      if (s) r.return_format = *s;
     }
     // Other MISP parameters (includeContext, enforceWarninglist, ...) are accepted and ignored for now;
     // docs/misp-compatibility.md lists them.

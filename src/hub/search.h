@@ -46,6 +46,9 @@ struct SearchRequest {
   // Whether timestamp_from/to apply to the event (events/restSearch, events/index) or to the attribute
   // (attributes/restSearch, the default).
   bool timestamp_is_event = false;
+  // MISP's returnFormat: "json" (default) or an export format; the API layer checks the name
+  // (api/export_stream.h).
+  std::string return_format = "json";
 };
 
 // Parses a RestSearch JSON body (MISP's parameter names, also in {"request": {...}}). `now` resolves `last`.

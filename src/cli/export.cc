@@ -1,0 +1,120 @@
+// `bulwark export --format F`: the hub's intelligence in an export format, as the operator (a site admin) sees
+// it, optionally filtered with a restSearch body. Streams: memory stays bounded whatever the size.
+#include <CLI/CLI.hpp>
+#include <boost/json.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "api/export_stream.h"
+#include "cli/app.h"
+#include "cli/verbs.h"
+
+namespace bulwark::cli {
+namespace {
+
+struct ExportArgs {
+  std::string format;
+  std::string filter;  // a restSearch JSON body, or @FILE
+  std::string scope = "attributes";
+  std::string output;  // file; stdout when empty
+  std::string data_dir;
+};
+
+Result<boost::json::value> FilterBody(const std::string& filter) {
+  if (filter.empty()) return boost::json::value(boost::json::object());
+  std::string text = filter;
+  if (filter[0] == '@') {
+    std::ifstream in(filter.substr(1), std::ios::binary);
+    if (!in) return MakeError(ErrorCode::kNotFound, "cannot open filter file " + filter.substr(1), "filter");
+    std::ostringstream s;
+    s << in.rdbuf();
+    text = s.str();
+  }
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(text, ec);
+  if (ec || !v.is_object()) return MakeError(ErrorCode::kInvalid, "--filter must be a JSON object", "filter");
+  return v;
+}
+
+Status RunExportTo(App& app, const ExportArgs& a, std::FILE* out, size_t& bytes) {
+  BW_ASSIGN_OR_RETURN(access::Principal p, OperatorPrincipal(app));
+  BW_ASSIGN_OR_RETURN(boost::json::value body, FilterBody(a.filter));
+  BW_ASSIGN_OR_RETURN(hub::SearchRequest req, hub::ParseSearchRequest(body, app.clock));
+  const api::ExportScope scope = a.scope == "events" ? api::ExportScope::kEvents : api::ExportScope::kAttributes;
+  BW_ASSIGN_OR_RETURN(auto cursor, api::ExportCursor::Open(*app.hub, p, std::move(req), scope, a.format,
+                                                           exporter::ExportOptions{}));
+  std::string chunk;
+  auto last_report = std::chrono::steady_clock::now();
+  while (true) {
+    chunk.clear();
+    BW_ASSIGN_OR_RETURN(bool more, cursor->Next(chunk));
+    if (!chunk.empty() && std::fwrite(chunk.data(), 1, chunk.size(), out) != chunk.size()) {
+      return MakeError(ErrorCode::kInternal, "writing the export failed (disk full or closed pipe?)");
+    }
+    bytes += chunk.size();
+    auto now = std::chrono::steady_clock::now();
+    if (out != stdout && now - last_report > std::chrono::seconds(2)) {
+      std::fprintf(stderr, "bulwark export: %zu MiB written\n", bytes >> 20);
+      last_report = now;
+    }
+    if (!more) break;
+  }
+  if (std::fflush(out) != 0) return MakeError(ErrorCode::kInternal, "flushing the export failed");
+  return Ok();
+}
+
+int RunExport(const ExportArgs& a) {
+  Config config;
+  config.data_dir = a.data_dir;
+  auto app = OpenApp(config, CreateIfMissing::kNo);
+  if (!app.ok()) {
+    std::fprintf(stderr, "bulwark export: %s\n", app.error().message.c_str());
+    return kExitNotReady;
+  }
+  std::FILE* out = stdout;
+  if (!a.output.empty()) {
+    out = std::fopen(a.output.c_str(), "wb");
+    if (out == nullptr) {
+      std::fprintf(stderr, "bulwark export: cannot write %s\n", a.output.c_str());
+      return kExitFailure;
+    }
+  }
+  size_t bytes = 0;
+  const auto start = std::chrono::steady_clock::now();
+  Status st = RunExportTo(**app, a, out, bytes);
+  if (out != stdout) std::fclose(out);
+  if (!st.ok()) {
+    std::fprintf(stderr, "bulwark export: %s%s%s\n", st.error().message.c_str(),
+                 st.error().field.empty() ? "" : " (field ", st.error().field.empty() ? "" : (st.error().field + ")").c_str());
+    return ExitCodeFor(st.error());
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::fprintf(stderr, "bulwark export: %s, %zu bytes in %.2f s\n", a.format.c_str(), bytes, seconds);
+  return kExitOk;
+}
+
+}  // namespace
+
+VerbRunner AddExportCommands(CLI::App& app) {
+  auto args = std::make_shared<ExportArgs>();
+  auto* cmd = app.add_subcommand("export", "write the hub's intelligence in an export format (streams)");
+  cmd->add_option("--data-dir", args->data_dir, "hub data directory")->required();
+  cmd->add_option("--format", args->format,
+                  "csv, text, hashes, suricata, snort, zeek, rpz or stix2; detection formats default to to_ids "
+                  "attributes of published events")
+      ->required();
+  cmd->add_option("--filter", args->filter, "a restSearch JSON body (or @FILE), e.g. '{\"tags\": [\"tlp:clear\"]}'");
+  cmd->add_option("--scope", args->scope, "attributes (as attributes/restSearch) or events (as events/restSearch)")
+      ->check(CLI::IsMember({"attributes", "events"}));
+  cmd->add_option("--output,-o", args->output, "output file (default: standard output)");
+  return [=]() -> std::optional<int> {
+    if (cmd->parsed()) return RunExport(*args);
+    return std::nullopt;
+  };
+}
+
+}  // namespace bulwark::cli
