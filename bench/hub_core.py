@@ -504,6 +504,61 @@ def scenario_search(server, gen, res, path, name, count, reps):
     return not wrong_all
 
 
+def scenario_small_events(binary, args, res, total, per_event, queries, reps):
+    """events/restSearch where events have a realistic size: a second hub holding `total` attributes in events of
+    `per_event` attributes (the main load's 10,000-attribute events make every hit a ~4 MB answer)."""
+    name = "search.events_small"
+    server = Server(binary, args.durability, args.workers, args.perf_dir)
+    try:
+        gen = Generator(seed=5)
+        events = total // per_event
+        print("[%s] loading %d events x %d attributes into a second hub ..." % (name, events, per_event), flush=True)
+        bodies = [gen.event_body(per_event, "small %d" % i) for i in range(events)]
+        reqs = [("POST", "/events/add", b, per_event) for b in bodies]
+        t0 = time.perf_counter()
+        run_parallel(server, reqs, args.clients)
+        load_s = time.perf_counter() - t0
+        res.add(name, "attributes stored (events x attributes)", "%d x %d" % (events, per_event))
+        res.add(name, "load: attributes/s (events/add of small events)", events * per_event / load_s, "/s")
+        return scenario_search(server, gen, res, "/events/restSearch", name, queries, reps)
+    finally:
+        server.close()
+
+
+def scenario_export(server, gen, res, binary, target_rows, clients):
+    """`bulwark export --format csv` of every attribute, run as a separate process on the served data directory;
+    first tops the store up to `target_rows` attributes with 10,000-attribute events."""
+    name = "export.csv"
+    have = server.attributes
+    if have < target_rows:
+        extra = (target_rows - have + 9999) // 10000
+        print("[%s] topping the store up with %d events x 10,000 attributes ..." % (name, extra), flush=True)
+        batch = 20
+        for start in range(0, extra, batch):
+            bodies = [gen.event_body(10000, "export load %d" % i) for i in range(start, min(extra, start + batch))]
+            run_parallel(server, [("POST", "/events/add", b, 10000) for b in bodies], clients)
+            server.attributes += 10000 * len(bodies)
+            print("[%s] %d attributes stored" % (name, server.attributes), flush=True)
+    out = os.path.join(server.tmp, "export.csv")
+    cmd = ["/usr/bin/time", "-f", "%M %e %U %S", binary, "export", "--data-dir", server.data_dir, "--format", "csv",
+           "--log-level", "warn", "-o", out]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
+    if done.returncode != 0:
+        raise RuntimeError("bulwark export failed: %s" % done.stderr[-500:])
+    peak_kb, wall, user, sys_ = done.stderr.strip().splitlines()[-1].split()
+    with open(out, "rb") as f:
+        rows = sum(1 for line in f if line.strip()) - 1  # the header line; MISP's CSV ends with an empty line
+    size = os.path.getsize(out)
+    os.unlink(out)
+    rate = rows / float(wall)
+    res.add(name, "rows exported", rows, "", "= stored", rows == server.attributes)
+    res.add(name, "rows/s (whole process: open, index build, export)", rate, "/s", ">= 1,000,000/s", rate >= 1_000_000)
+    res.add(name, "output size", size / 2**20, "MiB")
+    res.add(name, "process peak RSS", int(peak_kb) / 1024.0, "MiB")
+    res.add(name, "process CPU (user + sys)", float(user) + float(sys_), "s")
+    return rows == server.attributes
+
+
 def scenario_attributes_add(server, gen, res, total, clients, reps, seed):
     name = "ingest.attributes_add"
     rng = random.Random(seed)
@@ -620,7 +675,8 @@ def main():
     ap.add_argument("--clients", type=int, default=4, help="parallel client connections for ingest")
     ap.add_argument("--durability", choices=["full", "normal"], default="full", help="[store] durability")
     ap.add_argument("--workers", type=int, default=0, help="[http] worker_threads (0: the hub's default)")
-    ap.add_argument("--only", default="", help="comma-separated subset: ingest,search,attributes_add,view")
+    ap.add_argument("--only", default="",
+                    help="comma-separated subset: ingest,search,small_events,export,attributes_add,view")
     ap.add_argument("--events", type=int, help="events for the load (default 100, quick 10)")
     ap.add_argument("--per-event", type=int, help="attributes per event for the load (default 10000, quick 2000)")
     ap.add_argument("--queries", type=int, help="attributes/restSearch queries per repetition (default 2000)")
@@ -629,6 +685,9 @@ def main():
     ap.add_argument("--view-size", type=int, help="attributes of the viewed event (default 100000)")
     ap.add_argument("--quickack", action="store_true",
                     help="diagnostic: client sets TCP_QUICKACK (hides the server's Nagle/delayed-ACK stalls)")
+    ap.add_argument("--small-events", type=int, default=50,
+                    help="attributes per event of the search.events_small hub (default 50; 1,000,000 in all)")
+    ap.add_argument("--export-rows", type=int, help="attributes in the store for export.csv (default 10,000,000)")
     ap.add_argument("--perf-dir", help="record `perf record -g` of the server per scenario into this directory")
     args = ap.parse_args()
 
@@ -640,7 +699,9 @@ def main():
     add_total = args.add_total or (20_000 if q else 200_000)
     view_size = args.view_size or (10_000 if q else 100_000)
     reps = max(1, args.reps)
-    only = set(filter(None, args.only.split(","))) or {"ingest", "search", "attributes_add", "view"}
+    export_rows = args.export_rows or (200_000 if q else 10_000_000)
+    only = set(filter(None, args.only.split(","))) or {"ingest", "search", "small_events", "attributes_add", "view",
+                                                        "export"}
     binary = os.path.abspath(args.bin)
     if not os.access(binary, os.X_OK):
         sys.exit("hub_core.py: %s is not an executable bulwark binary (build it, or pass --bin)" % binary)
@@ -658,12 +719,19 @@ def main():
                    ", client TCP_QUICKACK" if args.quickack else "", binary, *load0))
         print(header, flush=True)
         # The load is also the events/add ingest scenario; searches need it.
-        if only & {"ingest", "search"}:
+        server.attributes = 0
+        if only & {"ingest", "search", "export"}:
             scenario_events_add(server, gen, res, events, per_event, args.clients)
+            server.attributes = events * per_event
             res.add("store", "attributes stored before searches", events * per_event)
         if "search" in only:
             ok &= scenario_search(server, gen, res, "/attributes/restSearch", "search.attributes", queries, reps)
             ok &= scenario_search(server, gen, res, "/events/restSearch", "search.events", event_queries, reps)
+        if "small_events" in only:
+            ok &= scenario_small_events(binary, args, res, events * per_event, args.small_events, event_queries,
+                                        reps)
+        if "export" in only:
+            ok &= scenario_export(server, gen, res, binary, export_rows, args.clients)
         if "attributes_add" in only:
             scenario_attributes_add(server, gen, res, add_total, args.clients, reps, seed=7)
         if "view" in only:

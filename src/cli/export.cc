@@ -22,6 +22,7 @@ struct ExportArgs {
   std::string scope = "attributes";
   std::string output;  // file; stdout when empty
   std::string data_dir;
+  std::string log_level = "warn";
 };
 
 Result<boost::json::value> FilterBody(const std::string& filter) {
@@ -70,6 +71,11 @@ Status RunExportTo(App& app, const ExportArgs& a, std::FILE* out, size_t& bytes)
 int RunExport(const ExportArgs& a) {
   Config config;
   config.data_dir = a.data_dir;
+  config.log_level = a.log_level;
+  if (Status st = ValidateLogLevel(a.log_level); !st.ok()) {
+    std::fprintf(stderr, "bulwark export: %s\n", st.error().message.c_str());
+    return kExitUsage;
+  }
   auto app = OpenApp(config, CreateIfMissing::kNo);
   if (!app.ok()) {
     std::fprintf(stderr, "bulwark export: %s\n", app.error().message.c_str());
@@ -111,6 +117,7 @@ VerbRunner AddExportCommands(CLI::App& app) {
   cmd->add_option("--scope", args->scope, "attributes (as attributes/restSearch) or events (as events/restSearch)")
       ->check(CLI::IsMember({"attributes", "events"}));
   cmd->add_option("--output,-o", args->output, "output file (default: standard output)");
+  cmd->add_option("--log-level", args->log_level, "trace, debug, info, warn (default), error");
   return [=]() -> std::optional<int> {
     if (cmd->parsed()) return RunExport(*args);
     return std::nullopt;

@@ -1,4 +1,6 @@
 // `bulwark serve`: the hub's HTTP server until SIGTERM or SIGINT.
+#include <malloc.h>
+
 #include <csignal>
 #include <cstdio>
 
@@ -8,7 +10,21 @@
 
 namespace bulwark::cli {
 
+namespace {
+
+// glibc's defaults return freed memory to the kernel eagerly and serve every block over 128 KiB-32 MiB (its
+// dynamic threshold) with mmap: a 10,000-attribute request builds and frees tens of MiB of small JSON nodes, so
+// the allocator spent ~20% of ingest CPU in trimming, consolidation and page faults. Keep freed memory for reuse.
+void TuneAllocator() {
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  mallopt(M_TOP_PAD, 16 << 20);
+}
+
+}  // namespace
+
 int RunServe(const Config& config) {
+  TuneAllocator();
   // Block the stop signals in every thread (the server's threads inherit the mask); main waits for them.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
