@@ -12,6 +12,7 @@
 #include "api/export_stream.h"
 #include "cli/app.h"
 #include "cli/verbs.h"
+#include "feeds/feed_writer.h"
 
 namespace bulwark::cli {
 namespace {
@@ -68,6 +69,20 @@ Status RunExportTo(App& app, const ExportArgs& a, std::FILE* out, size_t& bytes)
   return Ok();
 }
 
+// A MISP feed (manifest.json, <uuid>.json, hashes.csv) in directory a.output.
+Status RunFeedExport(App& app, const ExportArgs& a) {
+  BW_ASSIGN_OR_RETURN(access::Principal p, OperatorPrincipal(app));
+  BW_ASSIGN_OR_RETURN(boost::json::value body, FilterBody(a.filter));
+  BW_ASSIGN_OR_RETURN(hub::SearchRequest req, hub::ParseSearchRequest(body, app.clock));
+  BW_ASSIGN_OR_RETURN(feeds::FeedWriteReport report,
+                      feeds::WriteMispFeed(*app.hub, p, req, a.output, [](std::string_view line) {
+                        std::fprintf(stderr, "bulwark export: %.*s\n", static_cast<int>(line.size()), line.data());
+                      }));
+  std::fprintf(stderr, "bulwark export: misp-feed in %s: %zu events, %zu attributes, %zu hashes\n",
+               a.output.c_str(), report.events, report.attributes, report.hashes);
+  return Ok();
+}
+
 int RunExport(const ExportArgs& a) {
   Config config;
   config.data_dir = a.data_dir;
@@ -80,6 +95,18 @@ int RunExport(const ExportArgs& a) {
   if (!app.ok()) {
     std::fprintf(stderr, "bulwark export: %s\n", app.error().message.c_str());
     return kExitNotReady;
+  }
+  if (a.format == "misp-feed") {
+    if (a.output.empty()) {
+      std::fprintf(stderr, "bulwark export: misp-feed needs a directory (-o DIR)\n");
+      return kExitUsage;
+    }
+    Status st = RunFeedExport(**app, a);
+    if (!st.ok()) {
+      std::fprintf(stderr, "bulwark export: %s\n", st.error().message.c_str());
+      return ExitCodeFor(st.error());
+    }
+    return kExitOk;
   }
   std::FILE* out = stdout;
   if (!a.output.empty()) {
@@ -110,17 +137,28 @@ VerbRunner AddExportCommands(CLI::App& app) {
   auto* cmd = app.add_subcommand("export", "write the hub's intelligence in an export format (streams)");
   cmd->add_option("--data-dir", args->data_dir, "hub data directory")->required();
   cmd->add_option("--format", args->format,
-                  "csv, text, hashes, suricata, snort, zeek, rpz or stix2; detection formats default to to_ids "
-                  "attributes of published events")
-      ->required();
+                  "csv, text, hashes, suricata, snort, zeek, rpz, stix2, or misp-feed (-o DIR); detection formats "
+                  "default to to_ids attributes of published events");
+  auto feed_args = std::make_shared<std::string>();
+  auto* feed = cmd->add_subcommand("misp-feed", "write a MISP feed (manifest.json, <uuid>.json, hashes.csv) to DIR");
+  feed->add_option("dir", *feed_args, "output directory (created if missing)")->required();
+  feed->fallthrough();  // --data-dir and --filter may follow the subcommand
   cmd->add_option("--filter", args->filter, "a restSearch JSON body (or @FILE), e.g. '{\"tags\": [\"tlp:clear\"]}'");
   cmd->add_option("--scope", args->scope, "attributes (as attributes/restSearch) or events (as events/restSearch)")
       ->check(CLI::IsMember({"attributes", "events"}));
   cmd->add_option("--output,-o", args->output, "output file (default: standard output)");
   cmd->add_option("--log-level", args->log_level, "trace, debug, info, warn (default), error");
   return [=]() -> std::optional<int> {
-    if (cmd->parsed()) return RunExport(*args);
-    return std::nullopt;
+    if (!cmd->parsed()) return std::nullopt;
+    if (feed->parsed()) {
+      args->format = "misp-feed";
+      args->output = *feed_args;
+    }
+    if (args->format.empty()) {
+      std::fprintf(stderr, "bulwark export: give --format F or the misp-feed subcommand (see --help)\n");
+      return kExitUsage;
+    }
+    return RunExport(*args);
   };
 }
 

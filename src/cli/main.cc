@@ -201,7 +201,8 @@ int Main(int argc, char** argv) {
   auto* demo = app.add_subcommand("demo", "fill a new hub with an election-defence scenario");
   add_common(demo);
 
-  std::vector<VerbRunner> groups = {AddPatternCommands(app), AddTaxiiCommands(app), AddExportCommands(app)};
+  std::vector<VerbRunner> groups = {AddPatternCommands(app), AddTaxiiCommands(app), AddExportCommands(app),
+                                    AddImportCommands(app)};
 
   try {
     app.parse(argc, argv);

@@ -18,5 +18,6 @@ VerbRunner AddPatternCommands(CLI::App& app);  // pattern.cc: pattern check|matc
 VerbRunner AddTaxiiCommands(CLI::App& app);    // taxii.cc: taxii collection add|list|remove
 VerbRunner AddExportCommands(CLI::App& app);   // export.cc: export --format F
 VerbRunner AddImportCommands(CLI::App& app);   // import.cc: import stix|misp|feed|taxii
+VerbRunner AddCorrelateCommands(CLI::App& app);  // correlate.cc: correlate rebuild
 
 }  // namespace bulwark::cli

@@ -95,9 +95,9 @@ class Hub:
     def __exit__(self, *exc):
         self.close()
 
-    def cli(self, *args, check=True):
+    def cli(self, *args, check=True, timeout=120):
         return subprocess.run([BIN] + list(args) + ["--data-dir", self.data_dir], capture_output=True, text=True,
-                              timeout=120, check=check)
+                              timeout=timeout, check=check)
 
     def request(self, method, path, body=None, key=None, headers=None, raw=None, timeout=60):
         url = self.base + path

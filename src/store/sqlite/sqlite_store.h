@@ -43,6 +43,7 @@ struct SqliteOptions {
   Durability durability = Durability::kFull;
   int busy_timeout_ms = 5000;       // how long a statement waits for a lock held by another process
   int64_t cache_size_kib = 65536;   // page cache per connection
+  int64_t mmap_size_bytes = int64_t{1} << 30;  // database bytes read through a memory map (0: none)
 };
 
 // Opens (creating if needed) the database and brings its schema to the latest version. The clock times the
