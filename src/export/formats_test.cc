@@ -212,7 +212,8 @@ TEST(RpzWriter, PoliciesAndHeaderOptions) {
   auto record = [&](RpzOptions r) {
     ExportOptions o;
     o.rpz = std::move(r);
-    auto lines = Lines(RunExport("rpz", o, e));
+    const std::string out = RunExport("rpz", o, e);  // Lines() views into it: keep it alive
+    auto lines = Lines(out);
     return std::string(lines[lines.size() - 2]);
   };
   RpzOptions r;

@@ -32,7 +32,7 @@ class Sink {
   Sink& operator=(const Sink&) = delete;
 
   void Append(std::string_view s) {
-    if (!ok_) return;
+    if (!ok_ || s.empty()) return;  // an empty view may carry a null pointer, which memcpy must not get
     if (s.size() > buf_.size() - pos_) Grow(s.size());
     std::memcpy(buf_.data() + pos_, s.data(), s.size());
     pos_ += s.size();

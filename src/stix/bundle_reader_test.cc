@@ -184,7 +184,13 @@ TEST(BundleReaderTest, MemoryIndependentOfInputSize) {
   EXPECT_EQ(seen, count);
   EXPECT_EQ(reader.peak_value_bytes(), proto.size());
   EXPECT_EQ(reader.bytes_consumed(), produced);
+#if defined(__SANITIZE_ADDRESS__)
+  // AddressSanitizer keeps freed memory in quarantine, so RSS says nothing there; peak_value_bytes above does.
+  (void)rss_max;
+  (void)rss_base;
+#else
   EXPECT_LT(rss_max - rss_base, 16 * 1024) << "RSS grew by " << (rss_max - rss_base) << " KiB";
+#endif
 }
 
 }  // namespace

@@ -359,7 +359,7 @@ std::optional<MispValue> FlatToAttribute(std::span<const FlatProp> props, std::s
     if (t.root != real.front()->object_type || real.size() != (t.path2.empty() ? 1u : 2u)) return std::nullopt;
     size_t i1 = 0;
     size_t i2 = 1;
-    if (paths[0] != t.path1) std::swap(i1, i2);
+    if (real.size() == 2 && paths[0] != t.path1) std::swap(i1, i2);
     if (paths[i1] != t.path1 || (!t.path2.empty() && paths[i2] != t.path2)) return std::nullopt;
     MispValue v{std::string(t.misp_type), LiteralText(real[i1]->value), {}};
     if (!t.path2.empty()) v.value2 = LiteralText(real[i2]->value);
