@@ -199,7 +199,7 @@ Result<FeedReport> ImportMispFeed(hub::Hub& hub, const access::Principal& princi
   FeedReport report;
   report.manifest_events = manifest.size();
 
-  std::vector<const ManifestEntry*> todo;
+  std::vector<const ManifestEntry*> to_import;
   for (const auto& e : manifest) {
     if (options.since && e.timestamp < *options.since) {
       report.skipped_since++;
@@ -210,10 +210,10 @@ Result<FeedReport> ImportMispFeed(hub::Hub& hub, const access::Principal& princi
       report.skipped_known++;
       continue;
     }
-    todo.push_back(&e);
+    to_import.push_back(&e);
   }
-  progress(std::to_string(manifest.size()) + " events in the manifest, " + std::to_string(todo.size()) + " to import");
-  if (todo.empty()) {
+  progress(std::to_string(manifest.size()) + " events in the manifest, " + std::to_string(to_import.size()) + " to import");
+  if (to_import.empty()) {
     if (options.save_state) BW_RETURN_IF_ERROR(options.save_state(state));
     return report;
   }
@@ -231,7 +231,7 @@ Result<FeedReport> ImportMispFeed(hub::Hub& hub, const access::Principal& princi
 
   EventImporter importer(hub, principal);
   size_t done = 0;
-  for (const ManifestEntry* entry : todo) {
+  for (const ManifestEntry* entry : to_import) {
     BW_ASSIGN_OR_RETURN(auto text, source.Get(entry->uuid + ".json", kMaxEventFileBytes));
     if (!text) {
       report.missing_files++;
@@ -266,7 +266,7 @@ Result<FeedReport> ImportMispFeed(hub::Hub& hub, const access::Principal& princi
     ++done;
     if (done % kStateSaveEvery == 0) {
       if (options.save_state) BW_RETURN_IF_ERROR(options.save_state(state));
-      progress(std::to_string(done) + "/" + std::to_string(todo.size()) + " events; " + Summary(importer.stats()));
+      progress(std::to_string(done) + "/" + std::to_string(to_import.size()) + " events; " + Summary(importer.stats()));
     }
   }
   if (options.save_state) BW_RETURN_IF_ERROR(options.save_state(state));
