@@ -2,6 +2,7 @@
 // Handlers translate HTTP to hub::Hub calls and back; no business rule lives here.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "api/http/http.h"
@@ -12,6 +13,12 @@
 
 namespace bulwark::api {
 class RateLimiter;
+}
+namespace bulwark::correlate {
+class CorrelationService;
+}
+namespace bulwark::warninglist {
+class WarninglistSnapshot;
 }
 
 namespace bulwark::api {
@@ -26,6 +33,10 @@ struct ApiContext {
   std::string version;          // Bulwark's own version
   size_t max_json_depth = 64;   // deeper request bodies are rejected with 400
   RateLimiter* rate_limiter = nullptr;  // per API key; nullptr: no limit
+  // The correlation index for the correlation routes; nullptr: RegisterRoutes creates one over hub.store().
+  std::shared_ptr<correlate::CorrelationService> correlation = nullptr;
+  // The published warninglists; when null at start, the routes use the hub's (Hub::WarninglistSnapshot).
+  std::shared_ptr<warninglist::WarninglistSnapshot> warninglists = nullptr;
 };
 
 // Registers every route of the hub on the router.

@@ -14,11 +14,13 @@ namespace {
 constexpr size_t kAttributeBatch = 5000;  // attributes per fetch (attribute scope)
 constexpr size_t kEventBatch = 20;        // whole events per fetch (event scope)
 
-// Applies a detection format's defaults where the request is silent (MISP: to_ids and published events).
+// Applies a detection format's defaults where the request is silent (MISP: to_ids and published events;
+// Bulwark: expired indicators stay out of detection, docs/lifecycle.md).
 void ApplyDefaults(std::string_view format, hub::SearchRequest& r) {
   exporter::FilterDefaults d = exporter::DefaultFilters(format);
   if (d.to_ids_only && !r.to_ids) r.to_ids = true;
   if (d.published_only && !r.published) r.published = true;
+  if (d.to_ids_only && !r.exclude_expired) r.exclude_expired = true;
 }
 
 // Fetches the search results a batch at a time, honouring MISP paging (limit + page: one page) and the overall

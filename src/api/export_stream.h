@@ -5,7 +5,8 @@
 // Formats: every format of src/export (csv, text, hashes, suricata, snort, zeek, rpz) and stix2 (a STIX 2.1
 // bundle through src/stix/mapping). "json" is not handled here: the routes render MISP JSON themselves.
 // - Detection formats (export/export.h DefaultFilters) default to to_ids attributes of published events, as
-//   MISP does, when the request does not say otherwise.
+//   MISP does, and leave expired indicators out (excludeExpired, docs/lifecycle.md), when the request does not
+//   say otherwise.
 // - Event scope (events/restSearch): the attributes of each matching event, events in id order and, within an
 //   event, attributes by uuid (MISP's CSV order); stix2 gives each whole event.
 // - Attribute scope (attributes/restSearch): the matching attributes in id order; stix2 groups consecutive

@@ -4,6 +4,7 @@
 
 #include <charconv>
 
+#include "api/annotate.h"
 #include "api/api_util.h"
 #include "api/export_stream.h"
 #include "api/render_cache.h"
@@ -31,6 +32,7 @@ Result<bool> HardDelete(const HttpRequest& req, const json::value& body) {
 Result<HttpResponse> StreamEvents(ApiContext& ctx, const access::Principal& p, hub::SearchRequest req) {
   struct State {
     hub::SearchRequest req;
+    std::unique_ptr<Annotator> annotator;  // includeDecayScore only
     std::vector<model::Event> batch;
     size_t pos = 0;
     bool first = true;
@@ -40,6 +42,7 @@ Result<HttpResponse> StreamEvents(ApiContext& ctx, const access::Principal& p, h
   const bool paged = req.limit > 0;  // MISP paging: exactly one page, fetched at once
   if (!paged) req.limit = 100;
   state->req = std::move(req);
+  if (state->req.include_decay_score) state->annotator = std::make_unique<Annotator>(ctx, p);
   auto fetch = [&ctx, p, state, paged]() -> Status {
     state->batch.clear();
     state->pos = 0;
@@ -64,7 +67,10 @@ Result<HttpResponse> StreamEvents(ApiContext& ctx, const access::Principal& p, h
       if (!state->first) out += ",";
       state->first = false;
       out += "{\"Event\":";
-      out += json::serialize(misp::RenderEvent(state->batch[state->pos++], rctx));
+      const model::Event& e = state->batch[state->pos++];
+      json::object rendered = misp::RenderEvent(e, rctx);
+      if (state->annotator) state->annotator->AddDecayScores(e, rendered);
+      out += json::serialize(rendered);
       out += "}";
     }
     state->first = false;
@@ -79,6 +85,7 @@ Result<HttpResponse> StreamEvents(ApiContext& ctx, const access::Principal& p, h
 Result<HttpResponse> StreamAttributes(ApiContext& ctx, const access::Principal& p, hub::SearchRequest req) {
   struct State {
     hub::SearchRequest req;
+    std::unique_ptr<Annotator> annotator;  // includeDecayScore only
     std::string pending;  // rendered rows not yet handed out
     bool first = true;
     bool exhausted = false;
@@ -88,6 +95,7 @@ Result<HttpResponse> StreamAttributes(ApiContext& ctx, const access::Principal& 
   const bool misp_page = req.limit > 0 && req.page > 1;
   if (req.limit > 0) state->remaining = req.limit;
   state->req = std::move(req);
+  if (state->req.include_decay_score) state->annotator = std::make_unique<Annotator>(ctx, p);
   auto fetch = [&ctx, p, state, misp_page]() -> Status {
     hub::SearchRequest batch = state->req;
     if (!misp_page) {
@@ -98,7 +106,13 @@ Result<HttpResponse> StreamAttributes(ApiContext& ctx, const access::Principal& 
     BW_RETURN_IF_ERROR(ctx.hub.SearchAttributes(p, batch, [&](const store::AttributeRow& row) {
       if (!state->first) state->pending += ",";
       state->first = false;
-      state->pending += json::serialize(misp::RenderAttribute(row.attribute, &row.event));
+      if (state->annotator) {
+        json::object rendered = misp::RenderAttribute(row.attribute, &row.event);
+        state->annotator->AddDecayScore(row.event, row.attribute, rendered);
+        state->pending += json::serialize(rendered);
+      } else {
+        state->pending += json::serialize(misp::RenderAttribute(row.attribute, &row.event));
+      }
       state->req.after_id = row.attribute.id;
       ++n;
       return true;
@@ -161,12 +175,31 @@ void RegisterDeleteRoutes(http::Router& r, ApiContext& ctx, const std::string& c
   }
 }
 
+json::object WithWarnings(const Annotator& annotator, const model::Attribute& a) {
+  json::object o = misp::RenderAttribute(a, nullptr);
+  annotator.AddWarnings(a, o);
+  return o;
+}
+
+// The rendered object's "Attribute" list is in the order of o.attributes.
+void AnnotateObjectAttributes(const Annotator& annotator, const model::Object& o, json::object& rendered) {
+  auto* list = rendered.if_contains("Attribute");
+  if (list == nullptr || !list->is_array()) return;
+  auto& arr = list->get_array();
+  for (size_t i = 0; i < arr.size() && i < o.attributes.size(); ++i) {
+    if (arr[i].is_object()) annotator.Annotate(o.attributes[i], arr[i].get_object());
+  }
+}
+
 }  // namespace
 
-HttpResponse StreamEventView(RenderCache& cache, model::Event event) {
+HttpResponse StreamEventView(RenderCache& cache, model::Event event, std::shared_ptr<const Annotator> annotator) {
   // The header (everything but the children) is rendered once; its empty "Attribute":[] and "Object":[] are
   // where the children are written, a few hundred at a time, so no JSON tree of the whole event is built.
-  std::string header = json::serialize(Enveloped("Event", misp::RenderEvent(event, cache.Context(false))));
+  const misp::RenderContext header_context = cache.Context(false);
+  json::object rendered = misp::RenderEvent(event, header_context);
+  if (annotator) annotator->AddRelatedEvents(rendered, header_context);
+  std::string header = json::serialize(Enveloped("Event", std::move(rendered)));
   const size_t attr_at = header.find("\"Attribute\":[]");
   const size_t obj_at = header.find("\"Object\":[]");
   if (attr_at == std::string::npos || obj_at == std::string::npos || obj_at < attr_at) {
@@ -174,6 +207,7 @@ HttpResponse StreamEventView(RenderCache& cache, model::Event event) {
   }
   struct State {
     model::Event event;
+    std::shared_ptr<const Annotator> annotator;
     std::string header;
     size_t attr_split = 0;  // just after the '[' of "Attribute":[
     size_t obj_split = 0;   // just after the '[' of "Object":[
@@ -182,6 +216,7 @@ HttpResponse StreamEventView(RenderCache& cache, model::Event event) {
   };
   auto st = std::make_shared<State>();
   st->event = std::move(event);
+  st->annotator = std::move(annotator);
   st->header = std::move(header);
   st->attr_split = attr_at + std::string_view("\"Attribute\":[").size();
   st->obj_split = obj_at + std::string_view("\"Object\":[").size();
@@ -195,7 +230,10 @@ HttpResponse StreamEventView(RenderCache& cache, model::Event event) {
       case 1:
         for (size_t n = 0; n < kPerChunk && st->pos < st->event.attributes.size(); ++n, ++st->pos) {
           if (st->pos > 0) out += ',';
-          out += json::serialize(misp::RenderEventAttribute(st->event.attributes[st->pos]));
+          const model::Attribute& a = st->event.attributes[st->pos];
+          json::object rendered_attribute = misp::RenderEventAttribute(a);
+          if (st->annotator) st->annotator->Annotate(a, rendered_attribute);
+          out += json::serialize(rendered_attribute);
         }
         if (st->pos == st->event.attributes.size()) {
           st->stage = 2;
@@ -209,7 +247,10 @@ HttpResponse StreamEventView(RenderCache& cache, model::Event event) {
       case 3:
         for (size_t n = 0; n < kPerChunk / 8 && st->pos < st->event.objects.size(); ++n, ++st->pos) {
           if (st->pos > 0) out += ',';
-          out += json::serialize(misp::RenderEventObject(st->event.objects[st->pos]));
+          const model::Object& o = st->event.objects[st->pos];
+          json::object rendered_object = misp::RenderEventObject(o);
+          if (st->annotator) AnnotateObjectAttributes(*st->annotator, o, rendered_object);
+          out += json::serialize(rendered_object);
         }
         if (st->pos == st->event.objects.size()) st->stage = 4;
         return true;
@@ -260,7 +301,9 @@ void RegisterMispEventRoutes(http::Router& r, ApiContext& ctx) {
     const auto deleted = req.Query("deleted") == "1" ? store::DeletedFilter::kInclude : store::DeletedFilter::kExclude;
     BW_ASSIGN_OR_RETURN(model::Event e, ctx.hub.ViewEvent(p, hub::EventRef{RefParam(req, "id")}, deleted));
     RenderCache cache(ctx.hub);
-    return StreamEventView(cache, std::move(e));
+    auto annotator = std::make_shared<Annotator>(ctx, p);
+    annotator->LoadEventCorrelations(e.id);
+    return StreamEventView(cache, std::move(e), std::move(annotator));
   }));
   auto index = [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
     json::value body(nullptr);
@@ -303,9 +346,10 @@ void RegisterMispEventRoutes(http::Router& r, ApiContext& ctx) {
                          (body.is_object() && body.get_object().contains("Attribute") && body.get_object().at("Attribute").is_array());
     BW_ASSIGN_OR_RETURN(std::vector<misp::AttributeInput> in, misp::ParseAttributeList(body));
     BW_ASSIGN_OR_RETURN(auto added, ctx.hub.AddAttributes(p, hub::EventRef{RefParam(req, "event_id")}, std::move(in)));
-    if (!is_list && added.size() == 1) return JsonResponse(200, Enveloped("Attribute", misp::RenderAttribute(added[0], nullptr)));
+    const Annotator annotator(ctx, p);
+    if (!is_list && added.size() == 1) return JsonResponse(200, Enveloped("Attribute", WithWarnings(annotator, added[0])));
     json::array list;
-    for (const auto& a : added) list.emplace_back(misp::RenderAttribute(a, nullptr));
+    for (const auto& a : added) list.emplace_back(WithWarnings(annotator, a));
     json::object o;
     o["Attribute"] = std::move(list);
     return JsonResponse(200, o);
@@ -314,7 +358,7 @@ void RegisterMispEventRoutes(http::Router& r, ApiContext& ctx) {
     BW_ASSIGN_OR_RETURN(json::value body, ParseJsonBody(ctx, req));
     BW_ASSIGN_OR_RETURN(misp::AttributeInput in, misp::ParseAttribute(body));
     BW_ASSIGN_OR_RETURN(model::Attribute a, ctx.hub.EditAttribute(p, RefParam(req, "id"), std::move(in)));
-    return JsonResponse(200, Enveloped("Attribute", misp::RenderAttribute(a, nullptr)));
+    return JsonResponse(200, Enveloped("Attribute", WithWarnings(Annotator(ctx, p), a)));
   };
   r.Add("POST", "/attributes/edit/{id}", "misp.attributes.edit", Authed(ctx, attr_edit));
   r.Add("PUT", "/attributes/edit/{id}", "misp.attributes.edit", Authed(ctx, attr_edit));
@@ -325,7 +369,7 @@ void RegisterMispEventRoutes(http::Router& r, ApiContext& ctx) {
   }));
   r.Add("GET", "/attributes/view/{id}", "misp.attributes.view", Authed(ctx, [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
     BW_ASSIGN_OR_RETURN(auto v, ctx.hub.ViewAttribute(p, RefParam(req, "id")));
-    return JsonResponse(200, Enveloped("Attribute", misp::RenderAttribute(v.attribute, nullptr)));
+    return JsonResponse(200, Enveloped("Attribute", WithWarnings(Annotator(ctx, p), v.attribute)));
   }));
   r.Add("POST", "/attributes/restSearch", "misp.attributes.restSearch", Authed(ctx, [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
     BW_ASSIGN_OR_RETURN(json::value body, ParseJsonBody(ctx, req));

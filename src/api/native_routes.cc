@@ -4,6 +4,7 @@
 // Bodies use the MISP core format shapes (bare or enveloped), so one parser serves both surfaces.
 #include <charconv>
 
+#include "api/annotate.h"
 #include "api/api_util.h"
 #include "api/render_cache.h"
 #include "api/routes_internal.h"
@@ -281,6 +282,19 @@ void RegisterNativeRoutes(http::Router& r, ApiContext& ctx) {
   add("GET", "/attributes/{id}", "attributes.get", [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
     BW_ASSIGN_OR_RETURN(auto v, ctx.hub.ViewAttribute(p, std::string(req.Param("id"))));
     return Data(200, misp::RenderAttribute(v.attribute, &v.event));
+  });
+  // The attribute's indicator lifecycle now: decay scores, expiry, and why it is out of detection if it is.
+  add("GET", "/attributes/{id}/lifecycle", "attributes.lifecycle", [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
+    BW_ASSIGN_OR_RETURN(auto v, ctx.hub.ViewAttribute(p, std::string(req.Param("id"))));
+    json::object o;
+    o["id"] = std::to_string(v.attribute.id);
+    o["uuid"] = v.attribute.uuid;
+    o["type"] = v.attribute.type;
+    o["value"] = v.attribute.Value();
+    Annotator(ctx, p).AddDecayScore(v.event, v.attribute, o);
+    if (!o.contains("lifecycle")) return MakeError(ErrorCode::kInternal, "the attribute's sightings could not be read");
+    if (!o.contains("decay_score")) o["decay_score"] = json::array();
+    return Data(200, std::move(o));
   });
   add("PATCH", "/attributes/{id}", "attributes.update", [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
     BW_ASSIGN_OR_RETURN(json::value body, ParseJsonBody(ctx, req));

@@ -12,10 +12,14 @@ void RegisterMispAdminRoutes(http::Router& r, ApiContext& ctx);
 void RegisterNativeRoutes(http::Router& r, ApiContext& ctx);
 void RegisterSystemRoutes(http::Router& r, ApiContext& ctx);
 void RegisterTaxiiRoutes(http::Router& r, ApiContext& ctx);
+void RegisterCorrelationRoutes(http::Router& r, ApiContext& ctx);
+void RegisterWarninglistRoutes(http::Router& r, ApiContext& ctx);
 
 class RenderCache;
+class Annotator;
 // {"Event": ...} for a whole event, streamed child by child so that huge events need no JSON tree in memory.
-http::HttpResponse StreamEventView(RenderCache& cache, model::Event event);
+// The annotator (may be null) adds warnings and correlations; it must outlive the response.
+http::HttpResponse StreamEventView(RenderCache& cache, model::Event event, std::shared_ptr<const Annotator> annotator);
 
 // MISP's describeTypes document, built from the attribute type registry.
 boost::json::object DescribeTypes();

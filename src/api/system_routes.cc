@@ -42,6 +42,8 @@ void RegisterRoutes(http::Router& router, ApiContext& ctx) {
   RegisterMispEventRoutes(router, ctx);
   RegisterMispAdminRoutes(router, ctx);
   RegisterTaxiiRoutes(router, ctx);
+  RegisterCorrelationRoutes(router, ctx);
+  RegisterWarninglistRoutes(router, ctx);
 }
 
 }  // namespace bulwark::api

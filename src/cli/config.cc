@@ -110,7 +110,7 @@ Status LoadConfigFile(const std::string& path, Config& config) {
     return MakeError(ErrorCode::kInvalid, "config " + path + ": " + std::string(e.description()) + " at line " +
                                               std::to_string(e.source().begin.line));
   }
-  BW_RETURN_IF_ERROR(CheckKeys(root, "", {"hub", "store", "http"}));
+  BW_RETURN_IF_ERROR(CheckKeys(root, "", {"hub", "store", "http", "correlation"}));
   if (auto* hub = root["hub"].as_table()) {
     BW_RETURN_IF_ERROR(CheckKeys(*hub, "hub", {"data_dir", "log_level"}));
     BW_RETURN_IF_ERROR(ReadString(*hub, "hub", "data_dir", config.data_dir));
@@ -158,6 +158,21 @@ Status LoadConfigFile(const std::string& path, Config& config) {
     BW_RETURN_IF_ERROR(ReadNumber(*h, "http", "rate_limit_burst", config.rate_limit_burst, 1, 1e6));
   } else if (root.contains("http")) {
     return Invalid("http", "must be a table");
+  }
+  if (auto* c = root["correlation"].as_table()) {
+    BW_RETURN_IF_ERROR(CheckKeys(*c, "correlation", {"limit", "exclusions"}));
+    BW_RETURN_IF_ERROR(ReadInt(*c, "correlation", "limit", config.correlation_limit, 1, 1'000'000));
+    if (const toml::node* n = c->get("exclusions")) {
+      const toml::array* list = n->as_array();
+      if (list == nullptr) return Invalid("correlation.exclusions", "must be a list of strings");
+      config.correlation_exclusions.clear();
+      for (const toml::node& item : *list) {
+        if (!item.is_string()) return Invalid("correlation.exclusions", "must be a list of strings");
+        config.correlation_exclusions.push_back(*item.value<std::string>());
+      }
+    }
+  } else if (root.contains("correlation")) {
+    return Invalid("correlation", "must be a table");
   }
   return Ok();
 }

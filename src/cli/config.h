@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "api/http/http.h"
 #include "common/result.h"
@@ -18,6 +19,8 @@ struct Config {
   http::HttpServerOptions http;            // [http] listen, io_threads, worker_threads, max_body_bytes, ...
   double rate_limit_per_second = 0;        // [http] rate_limit_per_second: requests per API key; 0: unlimited
   double rate_limit_burst = 20;            // [http] rate_limit_burst: requests allowed at once before limiting
+  int64_t correlation_limit = 20;          // [correlation] limit: values linking more attributes are over-correlating
+  std::vector<std::string> correlation_exclusions;  // [correlation] exclusions: "x" exact, "x%", "%x", "%x%"
 };
 
 // Ok for trace, debug, info, warn, error, critical and off; kInvalid naming the choices otherwise.

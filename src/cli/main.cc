@@ -202,7 +202,7 @@ int Main(int argc, char** argv) {
   add_common(demo);
 
   std::vector<VerbRunner> groups = {AddPatternCommands(app), AddTaxiiCommands(app), AddExportCommands(app),
-                                    AddImportCommands(app)};
+                                    AddImportCommands(app), AddCorrelateCommands(app)};
 
   try {
     app.parse(argc, argv);

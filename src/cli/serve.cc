@@ -7,6 +7,7 @@
 #include "api/api.h"
 #include "api/rate_limit.h"
 #include "cli/app.h"
+#include "correlate/service.h"
 
 namespace bulwark::cli {
 
@@ -44,6 +45,30 @@ int RunServe(const Config& config) {
     limiter = std::make_unique<api::RateLimiter>(config.rate_limit_per_second, config.rate_limit_burst);
     ctx.rate_limiter = limiter.get();
   }
+  // The correlation index: built now (so the first events/view is fast), then kept current by a follower
+  // thread that a hub listener pokes on every publish/unpublish/delete and that polls the change log each second.
+  correlate::Options correlation_options;
+  correlation_options.correlation_limit = static_cast<size_t>(config.correlation_limit);
+  for (const auto& text : config.correlation_exclusions) {
+    auto exclusion = correlate::ParseExclusion(text);
+    if (!exclusion.ok()) {
+      std::fprintf(stderr, "bulwark serve: [correlation] exclusions: \"%s\": %s\n", text.c_str(),
+                   exclusion.error().message.c_str());
+      return kExitUsage;
+    }
+    correlation_options.exclusions.push_back(*exclusion);
+  }
+  ctx.correlation =
+      std::make_shared<correlate::CorrelationService>(*app.value()->store, std::move(correlation_options));
+  if (Status st = ctx.correlation->Start(); !st.ok()) {
+    std::fprintf(stderr, "bulwark serve: building the correlation index: %s\n", st.error().message.c_str());
+    return ExitCodeFor(st.error());
+  }
+  ctx.correlation->StartFollower();
+  app.value()->hub->AddEventListener(
+      [weak = std::weak_ptr<correlate::CorrelationService>(ctx.correlation)](const hub::Hub::EventNotice&) {
+        if (auto service = weak.lock()) service->Poke();
+      });
   http::Router router;
   api::RegisterRoutes(router, ctx);
   auto server = http::HttpServer::Start(config.http, router, metrics, app.value()->log);

@@ -22,6 +22,30 @@ Hub::~Hub() = default;
 
 Status Hub::ReloadLibrary() { return impl_->Reload(store_); }
 
+std::shared_ptr<warninglist::WarninglistSnapshot> Hub::WarninglistSnapshot() {
+  return impl_->Warninglists(store_, log_);
+}
+
+std::shared_ptr<const warninglist::WarninglistSet> Hub::Warninglists() { return WarninglistSnapshot()->Get(); }
+
+std::shared_ptr<const lifecycle::Evaluator> Hub::LifecycleEvaluator() const { return impl_->library()->lifecycle; }
+
+Result<Hub::Lifecycle> Hub::AttributeLifecycle(const model::Event& event, const model::Attribute& attribute) {
+  std::vector<model::Sighting> sightings;
+  if (attribute.id != 0) {
+    store::SightingQuery q;
+    q.attribute_ids.push_back(attribute.id);
+    BW_RETURN_IF_ERROR(store_.Read([&](store::ReadTxn& txn) -> Status {
+      BW_ASSIGN_OR_RETURN(sightings, txn.ListSightings(q));
+      return Ok();
+    }));
+  }
+  Lifecycle out;
+  out.evaluator = LifecycleEvaluator();
+  out.evaluation = out.evaluator->Evaluate(event, attribute, sightings, clock_.NowSeconds());
+  return out;
+}
+
 Result<Principal> Hub::Authenticate(std::string_view api_key) {
   auto bad = [] {
     return MakeError(ErrorCode::kUnauthenticated,

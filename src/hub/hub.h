@@ -20,10 +20,15 @@
 #include "common/metrics.h"
 #include "common/result.h"
 #include "hub/search.h"
+#include "lifecycle/lifecycle.h"
 #include "misp/misp_json.h"
 #include "model/entities.h"
 #include "store/store.h"
 
+namespace bulwark::warninglist {
+class WarninglistSet;
+class WarninglistSnapshot;
+}  // namespace bulwark::warninglist
 namespace bulwark::model {
 class TaxonomyRegistry;
 class ObjectTemplateRegistry;
@@ -64,8 +69,26 @@ class Hub {
   store::Store& store() { return store_; }
   const Clock& clock() const { return clock_; }
 
-  // Loads taxonomies and object templates from the store's library documents (after `library load`).
+  // Loads taxonomies and object templates from the store's library documents (after `library load`), and
+  // the warninglists again if they were loaded.
   Status ReloadLibrary();
+
+  // The compiled warninglists of the store's library. Loaded on first use (about half a second for the whole
+  // misp-warninglists set, so short-lived CLI verbs that never ask do not pay it); lists that fail to parse are
+  // skipped with a warning in the log. Never null; thread-safe.
+  std::shared_ptr<const warninglist::WarninglistSet> Warninglists();
+  std::shared_ptr<warninglist::WarninglistSnapshot> WarninglistSnapshot();
+
+  // ---- Indicator lifecycle (docs/lifecycle.md): decay scores and expiry, evaluated at the hub's clock.
+  // The evaluator of the current library (rebuilt by ReloadLibrary). Never null.
+  std::shared_ptr<const lifecycle::Evaluator> LifecycleEvaluator() const;
+  struct Lifecycle {
+    std::shared_ptr<const lifecycle::Evaluator> evaluator;  // keeps alive the model names `evaluation` views
+    lifecycle::Evaluation evaluation;
+  };
+  // An attribute's lifecycle now, from its tags, its event's tags and all its sightings. No access decision:
+  // callers evaluate only attributes the principal may see.
+  Result<Lifecycle> AttributeLifecycle(const model::Event& event, const model::Attribute& attribute);
 
   // ---- Authentication
   Result<Principal> Authenticate(std::string_view api_key);
@@ -176,6 +199,7 @@ class Hub {
  private:
   class Impl;
   Result<model::Event> AddEventUncounted(const Principal& p, misp::EventInput input);
+  Status DropOutOfLifecycle(const SearchRequest& r, model::Event& e);
   void Notify(EventNotice::Kind kind, Id event_id) const;
   store::Store& store_;
   const Clock& clock_;

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "hub/hub.h"
+#include "warninglist/warninglist_set.h"
 #include "model/object_template.h"
 #include "model/taxonomy.h"
 
@@ -16,6 +17,8 @@ namespace bulwark::hub {
 
 struct Library {
   std::shared_ptr<const model::TaxonomyRegistry> taxonomies;
+  // Built over `taxonomies` (the registry must outlive it: both live as long as the Library).
+  std::shared_ptr<const lifecycle::Evaluator> lifecycle;
   std::map<std::string, model::ObjectTemplate, std::less<>> object_templates;  // by name
 };
 
@@ -24,6 +27,8 @@ class Hub::Impl {
   explicit Impl(Metrics* metrics);
   Status Reload(store::Store& store);
   std::shared_ptr<const Library> library() const;
+  // The warninglist snapshot, loaded from the store on first call (see Hub::Warninglists).
+  std::shared_ptr<warninglist::WarninglistSnapshot> Warninglists(store::Store& store, const Logger& log);
 
   // Tag references by name or numeric id -> stored tags; new names are created (needs perm_tagger);
   // exclusive taxonomies are enforced over the resulting set.
@@ -48,6 +53,9 @@ class Hub::Impl {
   CounterFamily* rejected_ = nullptr;
   mutable std::mutex mu_;
   std::shared_ptr<const Library> library_;
+  std::mutex warninglists_mu_;  // serialises the first load and reloads
+  bool warninglists_loaded_ = false;
+  std::shared_ptr<warninglist::WarninglistSnapshot> warninglists_ = std::make_shared<warninglist::WarninglistSnapshot>();
 };
 
 }  // namespace bulwark::hub

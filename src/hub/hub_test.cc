@@ -243,5 +243,57 @@ TEST_F(HubTest, AuthenticateChecksKeyStateAndExpiry) {
   EXPECT_FALSE(hub_->Authenticate(std::string(40, 'A')).ok());
 }
 
+// Lifecycle over the injected clock: an ip-dst expires 30 days after it was last seen (docs/lifecycle.md), a
+// sighting brings it back, and the default decay model (lifetime 120 days) takes it out under excludeDecayed.
+TEST_F(HubTest, LifecycleFiltersFollowTheClock) {
+  auto e = hub_->AddEvent(a_, ParseEventJson(R"({"info": "ddos sources", "distribution": 1,
+      "Attribute": [{"type": "ip-dst", "value": "198.51.100.9"}, {"type": "sha256",
+      "value": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}]})"));
+  ASSERT_TRUE(e.ok()) << e.error().message;
+  auto values = [&](SearchRequest r) {
+    std::vector<std::string> out;
+    EXPECT_TRUE(hub_->SearchAttributes(b_, r, [&](const store::AttributeRow& row) {
+      out.push_back(row.attribute.value1);
+      return true;
+    }).ok());
+    return out;
+  };
+  SearchRequest expired;
+  expired.exclude_expired = true;
+  SearchRequest decayed;
+  decayed.exclude_decayed = true;
+  EXPECT_EQ(values(expired).size(), 2u);
+  clock_.AdvanceSeconds(31 * 86400);
+  // The IP expired; the hash never does. Without the filter nothing changes.
+  EXPECT_EQ(values(expired), std::vector<std::string>{"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"});
+  EXPECT_EQ(values(SearchRequest{}).size(), 2u);
+  auto lc = hub_->AttributeLifecycle(*e, e->attributes[0]);
+  ASSERT_TRUE(lc.ok());
+  EXPECT_TRUE(lc->evaluation.expiry.expired);
+  ASSERT_TRUE(lc->evaluation.ExclusionReason().has_value());
+  EXPECT_NE(lc->evaluation.ExclusionReason()->find("expired"), std::string::npos);
+  // A sighting restarts its life: reversible.
+  misp::SightingInput s;
+  s.value = "198.51.100.9";
+  ASSERT_TRUE(hub_->AddSightings(b_, s).ok());
+  EXPECT_EQ(values(expired).size(), 2u);
+  // 121 days after that sighting, the default decay model (lifetime 120 d) scores the IP 0: decayed. Hashes
+  // are not in the model's types: never decayed.
+  EXPECT_EQ(values(decayed).size(), 2u);
+  clock_.AdvanceSeconds(121 * 86400);
+  EXPECT_EQ(values(decayed), std::vector<std::string>{"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"});
+  // The same filters on whole events drop the attributes from the event.
+  SearchRequest events;
+  events.exclude_expired = true;
+  events.events.push_back(std::to_string(e->id));
+  size_t seen = 0;
+  ASSERT_TRUE(hub_->SearchEvents(b_, events, [&](model::Event& ev) {
+    ++seen;
+    EXPECT_EQ(ev.attributes.size(), 1u);  // the hash stays
+    return true;
+  }).ok());
+  EXPECT_EQ(seen, 1u);
+}
+
 }  // namespace
 }  // namespace bulwark::hub

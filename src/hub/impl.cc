@@ -13,6 +13,17 @@ namespace bulwark::hub {
 
 using namespace internal;
 
+namespace {
+
+// The built-in decay model and expiry policy over the library's taxonomies (the Evaluator keeps a reference
+// to the registry, which the Library owns alongside it).
+std::shared_ptr<const lifecycle::Evaluator> MakeEvaluator(const std::shared_ptr<const model::TaxonomyRegistry>& t) {
+  return std::make_shared<const lifecycle::Evaluator>(std::vector<lifecycle::DecayModel>{lifecycle::DefaultDecayModel()},
+                                                      lifecycle::ExpiryPolicy::Default(), *t);
+}
+
+}  // namespace
+
 Hub::Impl::Impl(Metrics* metrics) {
   if (metrics != nullptr) {
     events_ingested_ = &metrics->RegisterCounter("bulwark_ingest_events_total", "Events created").Get();
@@ -22,6 +33,7 @@ Hub::Impl::Impl(Metrics* metrics) {
   }
   auto lib = std::make_shared<Library>();
   lib->taxonomies = std::make_shared<model::TaxonomyRegistry>(model::TaxonomyRegistry::BuiltIn());
+  lib->lifecycle = MakeEvaluator(lib->taxonomies);
   library_ = std::move(lib);
 }
 
@@ -182,9 +194,30 @@ Status Hub::Impl::Reload(store::Store& store) {
   });
   if (!st.ok()) return st;
   lib->taxonomies = std::make_shared<model::TaxonomyRegistry>(std::move(builder).Build());
-  std::lock_guard<std::mutex> lock(mu_);
-  library_ = std::move(lib);
+  lib->lifecycle = MakeEvaluator(lib->taxonomies);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    library_ = std::move(lib);
+  }
+  std::lock_guard<std::mutex> lock(warninglists_mu_);
+  if (!warninglists_loaded_) return Ok();  // loaded on first use
+  auto reloaded = warninglists_->ReloadFromStore(store);
+  if (!reloaded.ok()) return std::move(reloaded).error();
   return Ok();
+}
+
+std::shared_ptr<warninglist::WarninglistSnapshot> Hub::Impl::Warninglists(store::Store& store, const Logger& log) {
+  std::lock_guard<std::mutex> lock(warninglists_mu_);
+  if (!warninglists_loaded_) {
+    warninglists_loaded_ = true;  // a store error is logged, not retried on every call
+    auto issues = warninglists_->ReloadFromStore(store);
+    if (!issues.ok()) {
+      if (log) log->error("warninglists not loaded: {}", issues.error().message);
+    } else if (log) {
+      for (const auto& issue : *issues) log->warn("warninglist {} skipped: {}", issue.source, issue.message);
+    }
+  }
+  return warninglists_;
 }
 
 }  // namespace bulwark::hub

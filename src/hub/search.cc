@@ -5,10 +5,13 @@
 
 #include <charconv>
 #include <set>
+#include <span>
+#include <unordered_map>
 
 #include "common/uuid.h"
 #include "hub/hub.h"
 #include "hub/internal.h"
+#include "warninglist/warninglist_set.h"
 
 namespace bulwark::hub {
 
@@ -216,8 +219,19 @@ Result<SearchRequest> ParseSearchRequest(const json::value& body, const Clock& c
     } else if (key == "returnFormat") {
       BW_ASSIGN_OR_RETURN(auto s, ScalarText(v, key));
       if (s) r.return_format = *s;
+    } else if (key == "enforceWarninglist" || key == "enforce_warninglist") {
+      BW_ASSIGN_OR_RETURN(auto b, BoolParam(v, key));
+      r.enforce_warninglist = b.value_or(false);
+    } else if (key == "includeDecayScore") {
+      BW_ASSIGN_OR_RETURN(auto b, BoolParam(v, key));
+      r.include_decay_score = b.value_or(false);
+    } else if (key == "excludeDecayed") {
+      BW_ASSIGN_OR_RETURN(auto b, BoolParam(v, key));
+      r.exclude_decayed = b.value_or(false);
+    } else if (key == "excludeExpired") {
+      BW_ASSIGN_OR_RETURN(r.exclude_expired, BoolParam(v, key));
     }
-    // Other MISP parameters (includeContext, enforceWarninglist, ...) are accepted and ignored for now;
+    // Other MISP parameters (includeContext, ...) are accepted and ignored for now;
     // docs/misp-compatibility.md lists them.
   }
   return r;
@@ -327,6 +341,11 @@ bool HasAttributeConditions(const SearchRequest& r) {
          (!r.timestamp_is_event && (r.timestamp_from || r.timestamp_to));
 }
 
+// excludeDecayed / excludeExpired on one attribute's evaluation.
+bool LifecycleExcludes(const SearchRequest& r, const lifecycle::Evaluation& e) {
+  return (r.exclude_decayed && e.Decayed()) || (r.exclude_expired.value_or(false) && e.expiry.expired);
+}
+
 }  // namespace
 
 Status Hub::SearchAttributes(const Principal& p, const SearchRequest& r,
@@ -355,9 +374,24 @@ Status Hub::SearchAttributes(const Principal& p, const SearchRequest& r,
       q.timestamp_to = r.timestamp_to;
     }
     Pager pager(r);
+    const auto warninglists = r.enforce_warninglist ? Warninglists() : nullptr;
+    const auto evaluator = r.FiltersLifecycle() ? LifecycleEvaluator() : nullptr;
+    const int64_t now = clock_.NowSeconds();
+    Status lifecycle_error = Ok();
     BW_RETURN_IF_ERROR(txn.ScanAttributes(q, [&](const store::AttributeRow& row) {
       if (!access::CanSeeEvent(p, row.event) || !access::CanSeeAttribute(p, row.event, row.object, row.attribute)) {
         return true;
+      }
+      if (warninglists && warninglist::Warned(*warninglists, row.attribute)) return true;
+      if (evaluator) {
+        store::SightingQuery sq;
+        sq.attribute_ids.push_back(row.attribute.id);
+        auto sightings = txn.ListSightings(sq);
+        if (!sightings.ok()) {
+          lifecycle_error = std::move(sightings).error();
+          return false;
+        }
+        if (LifecycleExcludes(r, evaluator->Evaluate(row.event, row.attribute, *sightings, now))) return true;
       }
       if (!pager.Take()) return true;
       bool local_hidden = false;
@@ -374,7 +408,7 @@ Status Hub::SearchAttributes(const Principal& p, const SearchRequest& r,
       }
       return go_on && !pager.done();
     }));
-    return Ok();
+    return lifecycle_error;
   });
 }
 
@@ -408,6 +442,41 @@ Status Hub::IndexEvents(const Principal& p, const SearchRequest& r,
   });
 }
 
+namespace {
+
+// enforceWarninglist on whole events: the event's and its objects' attributes that a list warns about go.
+void DropWarned(const warninglist::WarninglistSet& lists, model::Event& e) {
+  auto warned = [&](const model::Attribute& a) { return warninglist::Warned(lists, a); };
+  std::erase_if(e.attributes, warned);
+  for (auto& o : e.objects) std::erase_if(o.attributes, warned);
+}
+
+}  // namespace
+
+// excludeDecayed / excludeExpired on whole events: one sightings query for the event, then each attribute.
+Status Hub::DropOutOfLifecycle(const SearchRequest& r, model::Event& e) {
+  store::SightingQuery q;
+  q.event_ids.push_back(e.id);
+  std::vector<model::Sighting> sightings;
+  BW_RETURN_IF_ERROR(store_.Read([&](store::ReadTxn& txn) -> Status {
+    BW_ASSIGN_OR_RETURN(sightings, txn.ListSightings(q));
+    return Ok();
+  }));
+  std::unordered_map<Id, std::vector<model::Sighting>> by_attribute;
+  for (auto& s : sightings) by_attribute[s.attribute_id].push_back(std::move(s));
+  const auto evaluator = LifecycleEvaluator();
+  const int64_t now = clock_.NowSeconds();
+  auto out = [&](const model::Attribute& a) {
+    auto it = by_attribute.find(a.id);
+    std::span<const model::Sighting> own;
+    if (it != by_attribute.end()) own = it->second;
+    return LifecycleExcludes(r, evaluator->Evaluate(e, a, own, now));
+  };
+  std::erase_if(e.attributes, out);
+  for (auto& o : e.objects) std::erase_if(o.attributes, out);
+  return Ok();
+}
+
 Status Hub::SearchEvents(const Principal& p, const SearchRequest& request,
                          const std::function<bool(model::Event&)>& visit) {
   SearchRequest r = request;
@@ -423,6 +492,8 @@ Status Hub::SearchEvents(const Principal& p, const SearchRequest& request,
     for (Id id : ids) {
       auto e = ViewEvent(p, EventRef{std::to_string(id)}, r.deleted);
       if (!e.ok()) continue;  // deleted meanwhile
+      if (r.enforce_warninglist) DropWarned(*Warninglists(), e.value());
+      if (r.FiltersLifecycle()) BW_RETURN_IF_ERROR(DropOutOfLifecycle(r, e.value()));
       if (!visit(e.value())) break;
     }
     return Ok();
@@ -444,6 +515,8 @@ Status Hub::SearchEvents(const Principal& p, const SearchRequest& request,
                        r.deleted == store::DeletedFilter::kExclude ? store::DeletedFilter::kExclude
                                                                    : store::DeletedFilter::kInclude);
     if (!e.ok()) continue;
+    if (r.enforce_warninglist) DropWarned(*Warninglists(), e.value());
+    if (r.FiltersLifecycle()) BW_RETURN_IF_ERROR(DropOutOfLifecycle(r, e.value()));
     if (!visit(e.value()) || pager.done()) break;
   }
   return Ok();

@@ -49,6 +49,17 @@ struct SearchRequest {
   // MISP's returnFormat: "json" (default) or an export format; the API layer checks the name
   // (api/export_stream.h).
   std::string return_format = "json";
+  // MISP's enforceWarninglist: attributes that match an applicable warninglist are left out (from the
+  // attribute results, and from the attributes of the events returned).
+  bool enforce_warninglist = false;
+  // MISP's includeDecayScore: render each attribute's decay scores (an API-layer concern; parsed here).
+  bool include_decay_score = false;
+  // MISP's excludeDecayed: leave out attributes decayed under every decay model that scores them.
+  bool exclude_decayed = false;
+  // Leave out expired attributes (docs/lifecycle.md). Unset: the caller's default (detection exports: true).
+  std::optional<bool> exclude_expired;
+  // Whether any lifecycle filter applies (needs the attributes' sightings).
+  bool FiltersLifecycle() const { return exclude_decayed || exclude_expired.value_or(false); }
 };
 
 // Parses a RestSearch JSON body (MISP's parameter names, also in {"request": {...}}). `now` resolves `last`.

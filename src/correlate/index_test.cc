@@ -1,0 +1,234 @@
+#include "correlate/index.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+
+namespace bulwark::correlate {
+namespace {
+
+class IndexTest : public ::testing::Test {
+ protected:
+  // Adds attribute `id` of event `event` to the pending editor.
+  void Add(Id id, Id event, const std::string& type, const std::string& v1, const std::string& v2 = "") {
+    model::Attribute a;
+    a.id = id;
+    a.type = type;
+    a.value1 = v1;
+    a.value2 = v2;
+    Editor().Upsert(id, event, ExtractFacets(a, options_->exclusions));
+  }
+  SnapshotEditor& Editor() {
+    if (!editor_) editor_ = std::make_unique<SnapshotEditor>(snap_, options_);
+    return *editor_;
+  }
+  const Snapshot& Snap() {
+    if (editor_) {
+      snap_ = editor_->Publish(++seq_);
+      editor_.reset();
+    }
+    return *snap_;
+  }
+  std::set<Id> Related(Id id) {
+    std::set<Id> out;
+    for (const Hit& h : Snap().Correlations(id).hits) out.insert(h.attribute_id);
+    return out;
+  }
+  LinkKind KindOf(Id id, Id other) {
+    for (const Hit& h : Snap().Correlations(id).hits) {
+      if (h.attribute_id == other) return h.kind;
+    }
+    ADD_FAILURE() << other << " not related to " << id;
+    return LinkKind::kEqual;
+  }
+
+  std::shared_ptr<Options> options_ = std::make_shared<Options>();
+  std::shared_ptr<const Snapshot> snap_;
+  std::unique_ptr<SnapshotEditor> editor_;
+  int64_t seq_ = 0;
+};
+
+using Ids = std::set<Id>;
+
+TEST_F(IndexTest, EqualValuesAcrossTypesNotWithinAnEvent) {
+  Add(1, 10, "ip-dst", "1.2.3.4");
+  Add(2, 20, "ip-src", "1.2.3.4");
+  Add(3, 10, "ip-src", "1.2.3.4");  // same event as 1: never correlated with 1
+  Add(4, 30, "ip-dst", "1.2.3.5");
+  EXPECT_EQ(Related(1), (Ids{2}));
+  EXPECT_EQ(Related(2), (Ids{1, 3}));
+  EXPECT_EQ(KindOf(2, 1), LinkKind::kEqual);
+  EXPECT_TRUE(Related(4).empty());
+}
+
+TEST_F(IndexTest, CompositeHalves) {
+  Add(1, 10, "domain|ip", "evil.com", "1.2.3.4");
+  Add(2, 20, "ip-dst", "1.2.3.4");
+  Add(3, 30, "domain", "evil.com");
+  Add(4, 40, "filename|md5", "drop.exe", "0123456789abcdef0123456789abcdef");
+  Add(5, 50, "md5", "0123456789abcdef0123456789abcdef");
+  Add(6, 60, "filename", "drop.exe");
+  Add(7, 70, "ip-dst|port", "9.9.9.9", "443");
+  Add(8, 80, "ip-src|port", "8.8.8.8", "443");  // the port half never correlates
+  EXPECT_EQ(Related(1), (Ids{2, 3}));
+  EXPECT_EQ(Related(4), (Ids{5, 6}));
+  EXPECT_TRUE(Related(7).empty());
+  EXPECT_TRUE(Related(8).empty());
+}
+
+TEST_F(IndexTest, CidrContainmentBothWaysIpv4) {
+  Add(1, 10, "ip-src", "10.1.0.0/16");
+  Add(2, 20, "ip-dst", "10.1.2.3");
+  Add(3, 30, "ip-dst|port", "10.1.200.1", "80");
+  Add(4, 40, "ip-dst", "10.2.0.1");       // outside
+  Add(5, 50, "ip-src", "10.0.0.0/8");     // contains the /16: CIDRs do not correlate with CIDRs
+  Add(6, 60, "domain|ip", "x.example.org", "10.1.9.9");
+  EXPECT_EQ(Related(1), (Ids{2, 3, 6}));
+  EXPECT_EQ(Related(2), (Ids{1, 5}));
+  EXPECT_EQ(KindOf(2, 1), LinkKind::kCidr);
+  EXPECT_EQ(Related(4), (Ids{5}));
+  EXPECT_EQ(Related(5), (Ids{2, 3, 4, 6}));
+  auto hits = Snap().Correlations(2).hits;
+  auto it = std::find_if(hits.begin(), hits.end(), [](const Hit& h) { return h.attribute_id == 1; });
+  ASSERT_NE(it, hits.end());
+  EXPECT_EQ(it->via, "10.1.0.0/16");
+  // Host bits in a CIDR value are cleared for containment (MISP keeps "10.1.2.3/8" as written).
+  Add(7, 70, "ip-src", "10.1.2.3/24");
+  EXPECT_EQ(Related(7), (Ids{2}));
+  // A wide prefix spanning many /16 buckets.
+  Add(8, 80, "ip-dst", "0.0.0.0/1");
+  EXPECT_EQ(Related(8), (Ids{2, 3, 4, 6}));
+}
+
+TEST_F(IndexTest, CidrContainmentBothWaysIpv6) {
+  Add(1, 10, "ip-src", "2001:db8::/32");
+  Add(2, 20, "ip-dst", "2001:db8:1::5");
+  Add(3, 30, "ip-dst", "2001:db9::1");
+  Add(4, 40, "ip-dst", "::/0");  // wider than a bucket scan: every IPv6 address
+  Add(5, 50, "ip-dst", "10.0.0.1");
+  EXPECT_EQ(Related(1), (Ids{2}));
+  EXPECT_EQ(Related(2), (Ids{1, 4}));
+  EXPECT_EQ(Related(3), (Ids{4}));
+  EXPECT_EQ(Related(4), (Ids{2, 3}));
+  EXPECT_TRUE(Related(5).empty());  // families never mix
+}
+
+TEST_F(IndexTest, SubdomainsAndUrlHosts) {
+  Add(1, 10, "domain", "evil.com");
+  Add(2, 20, "hostname", "a.b.evil.com");
+  Add(3, 30, "url", "https://b.evil.com/login");
+  Add(4, 40, "url", "http://evil.com/x");
+  Add(5, 50, "hostname", "c.evil.com");     // sibling of a.b.evil.com
+  Add(6, 60, "url", "http://notevil.com/");
+  Add(7, 70, "hostname|port", "b.evil.com", "8080");
+  EXPECT_EQ(Related(1), (Ids{2, 3, 4, 5, 7}));
+  EXPECT_EQ(KindOf(1, 2), LinkKind::kDomain);
+  EXPECT_EQ(KindOf(1, 3), LinkKind::kUrlHost);
+  EXPECT_EQ(Related(2), (Ids{1, 7}));       // parents evil.com and b.evil.com; not its sibling
+  EXPECT_EQ(Related(3), (Ids{1, 7}));       // the URL's host b.evil.com and its parent; not other URLs
+  EXPECT_EQ(Related(4), (Ids{1}));
+  EXPECT_EQ(Related(5), (Ids{1}));
+  EXPECT_TRUE(Related(6).empty());
+  EXPECT_EQ(Related(7), (Ids{1, 2, 3}));
+}
+
+TEST_F(IndexTest, UrlNormalisationMakesEqual) {
+  Add(1, 10, "url", "HTTP://Evil.COM:80/%7Ea");
+  Add(2, 20, "url", "http://evil.com./~a");
+  Add(3, 30, "url", "http://evil.com/~A");  // paths are case-sensitive
+  EXPECT_EQ(Related(1), (Ids{2}));
+}
+
+TEST_F(IndexTest, HashesAndEmails) {
+  std::string sha = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+  Add(1, 10, "sha256", sha);
+  Add(2, 20, "filename|sha256", "x.bin", sha);
+  Add(3, 30, "email-src", "Phish@Evil.com");
+  Add(4, 40, "email-dst", "phish@evil.com");
+  Add(5, 50, "email", "other@evil.com");
+  EXPECT_EQ(Related(1), (Ids{2}));
+  EXPECT_EQ(Related(3), (Ids{4}));
+}
+
+TEST_F(IndexTest, NeverCorrelatingTypes) {
+  Add(1, 10, "comment", "shared words");
+  Add(2, 20, "comment", "shared words");
+  Add(3, 30, "port", "443");
+  Add(4, 40, "port", "443");
+  Add(5, 50, "counter", "7");
+  Add(6, 60, "counter", "7");
+  EXPECT_EQ(Snap().Find(1), nullptr);
+  EXPECT_EQ(Snap().attribute_count(), 0u);
+  // A correlating type with the same text does not see them either.
+  Add(7, 70, "text", "shared words");
+  Add(8, 80, "text", "shared words");
+  EXPECT_EQ(Related(7), (Ids{8}));
+}
+
+TEST_F(IndexTest, OverCorrelationAtLimit) {
+  options_->correlation_limit = 3;
+  for (Id i = 1; i <= 3; ++i) Add(i, i * 10, "ip-dst", "5.5.5.5");
+  EXPECT_EQ(Related(1), (Ids{2, 3}));
+  EXPECT_TRUE(Snap().Correlations(1).over_correlating.empty());
+  Add(4, 40, "ip-dst", "5.5.5.5");  // now 4 > 3 attributes carry it
+  auto r = Snap().Correlations(1);
+  EXPECT_TRUE(r.hits.empty());
+  ASSERT_EQ(r.over_correlating.size(), 1u);
+  EXPECT_EQ(r.over_correlating[0].value, "5.5.5.5");
+  EXPECT_EQ(r.over_correlating[0].count, 4u);
+  auto top = Snap().TopValues(5);
+  ASSERT_EQ(top.size(), 1u);
+  EXPECT_EQ(top[0].value, "5.5.5.5");
+  EXPECT_EQ(top[0].attributes, 4u);
+  EXPECT_EQ(top[0].events, 4u);
+  EXPECT_TRUE(top[0].over_correlating);
+  // Over-correlation of one value does not hide the other links of the attribute.
+  Add(5, 50, "ip-src", "5.5.5.0/24");
+  r = Snap().Correlations(1);
+  EXPECT_EQ(r.hits.size(), 1u);
+  EXPECT_EQ(r.over_correlating.size(), 1u);
+}
+
+TEST_F(IndexTest, ExclusionsOfEachKind) {
+  for (const char* e : {"8.8.8.8", "10.%", "%.local", "%sinkhole%"}) options_->exclusions.push_back(*ParseExclusion(e));
+  Add(1, 10, "ip-dst", "8.8.8.8");
+  Add(2, 20, "ip-dst", "8.8.8.8");
+  Add(3, 30, "ip-dst", "10.0.0.1");
+  Add(4, 40, "ip-dst", "10.0.0.1");
+  Add(5, 50, "hostname", "printer.local");
+  Add(6, 60, "hostname", "printer.local");
+  Add(7, 70, "domain", "sinkhole.example.org");
+  Add(8, 80, "domain", "sinkhole.example.org");
+  Add(9, 90, "ip-dst", "8.8.8.9");
+  Add(10, 100, "ip-dst", "8.8.8.9");
+  EXPECT_EQ(Snap().attribute_count(), 2u);
+  EXPECT_EQ(Related(9), (Ids{10}));
+}
+
+TEST_F(IndexTest, EditsAndSnapshotIsolation) {
+  Add(1, 10, "domain", "evil.com");
+  Add(2, 20, "domain", "evil.com");
+  const Snapshot& s1 = Snap();
+  std::shared_ptr<const Snapshot> held = snap_;
+  EXPECT_EQ(Related(1), (Ids{2}));
+  // Edit 2 to another value, remove event 10, add a third: a new snapshot; the held one is unchanged.
+  Add(2, 20, "domain", "good.org");
+  Add(3, 30, "domain", "good.org");
+  Editor().RemoveEvent(10);
+  EXPECT_LT(editor_->cloned_shards(), Snapshot::kShardCount / 8);
+  const Snapshot& s2 = Snap();
+  EXPECT_NE(&s1, &s2);
+  EXPECT_EQ(s2.Find(1), nullptr);
+  EXPECT_EQ(Related(3), (Ids{2}));
+  ASSERT_NE(held->Find(1), nullptr);
+  EXPECT_EQ(held->Correlations(1).hits.size(), 1u);
+  EXPECT_EQ(held->Correlations(1).hits[0].attribute_id, 2);
+  EXPECT_EQ(held->attribute_count(), 2u);
+  EXPECT_EQ(s2.attribute_count(), 2u);
+  EXPECT_TRUE(s2.AttributesOfEvent(10).empty());
+  EXPECT_EQ(held->AttributesOfEvent(10), std::vector<Id>{1});
+}
+
+}  // namespace
+}  // namespace bulwark::correlate

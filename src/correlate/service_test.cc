@@ -1,0 +1,270 @@
+#include "correlate/service.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <set>
+#include <thread>
+
+#include "common/clock.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace bulwark::correlate {
+namespace {
+
+using model::Distribution;
+using Ids = std::set<Id>;
+
+class ServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "bw_correlate_XXXXXX").string();
+    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+    store::SqliteOptions options;
+    options.path = dir_ + "/hub.db";
+    options.durability = store::Durability::kNormal;
+    auto s = store::OpenSqliteStore(options, clock_);
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    store_ = std::move(s).value();
+    admin_.org.id = 1;
+    admin_.user.org_id = 1;
+    admin_.role.permissions = static_cast<uint32_t>(model::Permission::kSiteAdmin);
+    org_a_.org.id = 1;
+    org_a_.user.org_id = 1;
+    org_b_.org.id = 2;
+    org_b_.user.org_id = 2;
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  static model::Attribute Attr(const std::string& type, const std::string& v1, const std::string& v2 = "") {
+    model::Attribute a;
+    a.type = type;
+    a.category = "Network activity";
+    a.value1 = v1;
+    a.value2 = v2;
+    a.distribution = Distribution::kInherit;
+    return a;
+  }
+
+  // Inserts an event of `org` with the attributes; returns it with ids set.
+  model::Event AddEvent(Id org, std::vector<model::Attribute> attributes,
+                        Distribution distribution = Distribution::kCommunity) {
+    model::Event e;
+    e.info = "event " + std::to_string(++events_);
+    e.date = "2026-01-01";
+    e.org_id = org;
+    e.orgc_id = org;
+    e.distribution = distribution;
+    e.attributes = std::move(attributes);
+    EXPECT_TRUE(store_->Write([&](store::WriteTxn& t) { return t.InsertEvent(e); }).ok());
+    return e;
+  }
+
+  Ids Related(CorrelationService& svc, const access::Principal& p, Id attribute_id) {
+    auto r = svc.ForAttribute(p, attribute_id);
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+    Ids out;
+    if (r.ok()) {
+      for (const auto& ra : r->related) out.insert(ra.attribute_id);
+    }
+    return out;
+  }
+
+  FakeClock clock_{1'800'000'000'000'000};
+  std::string dir_;
+  std::unique_ptr<store::Store> store_;
+  access::Principal admin_, org_a_, org_b_;
+  int events_ = 0;
+};
+
+TEST_F(ServiceTest, BuildFromStoreAndQueryShapes) {
+  auto e1 = AddEvent(1, {Attr("ip-dst", "198.51.100.7"), Attr("domain", "evil.example")});
+  auto e2 = AddEvent(1, {Attr("ip-src", "198.51.100.0/24"), Attr("url", "http://www.evil.example/a")});
+  CorrelationService svc(*store_);
+  ASSERT_TRUE(svc.Start().ok());
+  EXPECT_EQ(svc.snapshot()->attribute_count(), 4u);
+  auto r = svc.ForAttribute(admin_, e1.attributes[0].id);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->related.size(), 1u);
+  const RelatedAttribute& ra = r->related[0];
+  EXPECT_EQ(ra.attribute_id, e2.attributes[0].id);
+  EXPECT_EQ(ra.id, e2.id);  // MISP's RelatedAttribute.id is the event
+  EXPECT_EQ(ra.event_uuid, e2.uuid);
+  EXPECT_EQ(ra.info, "event 2");
+  EXPECT_EQ(ra.value, "198.51.100.0/24");
+  EXPECT_EQ(ra.kind, LinkKind::kCidr);
+  EXPECT_EQ(ra.via, "198.51.100.0/24");
+
+  auto ev = svc.ForEvent(admin_, e1.id);
+  ASSERT_TRUE(ev.ok());
+  ASSERT_EQ(ev->related_events.size(), 1u);
+  EXPECT_EQ(ev->related_events[0].event.id, e2.id);
+  EXPECT_EQ(ev->related_events[0].links, 2u);
+  EXPECT_EQ(ev->attributes.size(), 2u);
+  auto related = svc.RelatedEvents(admin_, e2.id);
+  ASSERT_TRUE(related.ok());
+  ASSERT_EQ(related->size(), 1u);
+  EXPECT_EQ((*related)[0].event.id, e1.id);
+  EXPECT_EQ(svc.ForEvent(admin_, 999).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(svc.ForAttribute(admin_, 999).error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(ServiceTest, IncrementalAddEditDeleteThroughTheStore) {
+  auto e1 = AddEvent(1, {Attr("sha1", "da39a3ee5e6b4b0d3255bfef95601890afd80709")});
+  CorrelationService svc(*store_);
+  ASSERT_TRUE(svc.Start().ok());
+  Id a1 = e1.attributes[0].id;
+  EXPECT_TRUE(Related(svc, admin_, a1).empty());
+  auto e2 = AddEvent(1, {Attr("sha1", "da39a3ee5e6b4b0d3255bfef95601890afd80709")});
+  Id a2 = e2.attributes[0].id;
+  ASSERT_TRUE(svc.NotifyChanged().ok());
+  EXPECT_EQ(svc.correlator().stats().catch_ups, 1);
+  EXPECT_LT(svc.correlator().stats().last_cloned_shards, 16u);
+  EXPECT_EQ(Related(svc, admin_, a1), (Ids{a2}));
+
+  // Edit: a2 gets another value.
+  model::Attribute edited = e2.attributes[0];
+  edited.value1 = "0000000000000000000000000000000000000000";
+  ASSERT_TRUE(store_->Write([&](store::WriteTxn& t) { return t.UpdateAttribute(edited); }).ok());
+  EXPECT_TRUE(Related(svc, admin_, a1).empty());  // lazily caught up by the query
+
+  // Add to an existing event, then soft delete, restore and hard delete it.
+  model::Attribute a3 = Attr("sha1", "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+  a3.event_id = e2.id;
+  ASSERT_TRUE(store_->Write([&](store::WriteTxn& t) { return t.InsertAttribute(a3); }).ok());
+  EXPECT_EQ(Related(svc, admin_, a1), (Ids{a3.id}));
+  ASSERT_TRUE(store_->Write([&](store::WriteTxn& t) { return t.SetAttributeDeleted(a3.id, true, 1); }).ok());
+  EXPECT_TRUE(Related(svc, admin_, a1).empty());
+  ASSERT_TRUE(store_->Write([&](store::WriteTxn& t) { return t.SetAttributeDeleted(a3.id, false, 2); }).ok());
+  EXPECT_EQ(Related(svc, admin_, a1), (Ids{a3.id}));
+  ASSERT_TRUE(store_->Write([&](store::WriteTxn& t) { return t.DeleteAttribute(a3.id); }).ok());
+  EXPECT_TRUE(Related(svc, admin_, a1).empty());
+  EXPECT_EQ(svc.snapshot()->Find(a3.id), nullptr);
+
+  // Deleting a whole event.
+  auto e3 = AddEvent(1, {Attr("sha1", "da39a3ee5e6b4b0d3255bfef95601890afd80709")});
+  EXPECT_EQ(Related(svc, admin_, a1), (Ids{e3.attributes[0].id}));
+  ASSERT_TRUE(store_->Write([&](store::WriteTxn& t) { return t.DeleteEvent(e3.id); }).ok());
+  EXPECT_TRUE(Related(svc, admin_, a1).empty());
+
+  // The incremental state equals a fresh build.
+  CorrelationService fresh(*store_);
+  ASSERT_TRUE(fresh.Start().ok());
+  EXPECT_EQ(fresh.snapshot()->attribute_count(), svc.snapshot()->attribute_count());
+  EXPECT_EQ(fresh.snapshot()->key_count(), svc.snapshot()->key_count());
+}
+
+TEST_F(ServiceTest, DisableCorrelationOnAttributeAndEvent) {
+  auto e1 = AddEvent(1, {Attr("domain", "bad.example")});
+  model::Attribute off = Attr("domain", "bad.example");
+  off.disable_correlation = true;
+  auto e2 = AddEvent(1, {off});
+  auto e3 = AddEvent(1, {Attr("domain", "bad.example")});
+  CorrelationService svc(*store_);
+  ASSERT_TRUE(svc.Start().ok());
+  Id a1 = e1.attributes[0].id;
+  EXPECT_EQ(Related(svc, admin_, a1), (Ids{e3.attributes[0].id}));
+  EXPECT_EQ(svc.snapshot()->Find(e2.attributes[0].id), nullptr);
+  // The event's switch: its attributes leave the index, and come back when it is cleared.
+  model::Event header = e3;
+  header.attributes.clear();
+  header.disable_correlation = true;
+  ASSERT_TRUE(store_->Write([&](store::WriteTxn& t) { return t.UpdateEventHeader(header, model::ChangeAction::kEdit); }).ok());
+  EXPECT_TRUE(Related(svc, admin_, a1).empty());
+  header.disable_correlation = false;
+  ASSERT_TRUE(store_->Write([&](store::WriteTxn& t) { return t.UpdateEventHeader(header, model::ChangeAction::kEdit); }).ok());
+  EXPECT_EQ(Related(svc, admin_, a1), (Ids{e3.attributes[0].id}));
+}
+
+TEST_F(ServiceTest, AccessOrgOnlyNeverShownToAnotherOrg) {
+  // Org 1 shares an event with the community but keeps one attribute to itself; org 2 has the same values.
+  model::Attribute secret = Attr("ip-dst", "203.0.113.9");
+  secret.distribution = Distribution::kOrganisation;
+  auto mine = AddEvent(1, {secret, Attr("ip-dst", "203.0.113.10")});
+  auto mine_private = AddEvent(1, {Attr("ip-dst", "203.0.113.10")}, Distribution::kOrganisation);
+  auto theirs = AddEvent(2, {Attr("ip-dst", "203.0.113.9"), Attr("ip-dst", "203.0.113.10")});
+  CorrelationService svc(*store_);
+  Id their9 = theirs.attributes[0].id;
+  Id their10 = theirs.attributes[1].id;
+  // Org 2 sees nothing of org 1's secret attribute, nor of its private event.
+  EXPECT_TRUE(Related(svc, org_b_, their9).empty());
+  EXPECT_EQ(Related(svc, org_b_, their10), (Ids{mine.attributes[1].id}));
+  // Org 1 and the site admin see all.
+  EXPECT_EQ(Related(svc, org_a_, their9), (Ids{mine.attributes[0].id}));
+  EXPECT_EQ(Related(svc, admin_, their10), (Ids{mine.attributes[1].id, mine_private.attributes[0].id}));
+  // Querying the hidden attribute or event itself is "not found" for org 2.
+  EXPECT_EQ(svc.ForAttribute(org_b_, mine.attributes[0].id).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(svc.ForEvent(org_b_, mine_private.id).error().code, ErrorCode::kNotFound);
+  auto ev = svc.ForEvent(org_b_, theirs.id);
+  ASSERT_TRUE(ev.ok());
+  ASSERT_EQ(ev->related_events.size(), 1u);
+  EXPECT_EQ(ev->related_events[0].event.id, mine.id);
+  // Top values: org 2 counts only what it can see.
+  auto top_b = svc.Top(org_b_, 10);
+  auto top_admin = svc.Top(admin_, 10);
+  ASSERT_TRUE(top_b.ok() && top_admin.ok());
+  ASSERT_EQ(top_admin->size(), 2u);
+  EXPECT_EQ((*top_admin)[0].value, "203.0.113.10");
+  EXPECT_EQ((*top_admin)[0].attributes, 3u);
+  ASSERT_EQ(top_b->size(), 1u);
+  EXPECT_EQ((*top_b)[0].value, "203.0.113.10");
+  EXPECT_EQ((*top_b)[0].attributes, 2u);
+}
+
+TEST_F(ServiceTest, FollowerCatchesUpWhenPoked) {
+  auto e1 = AddEvent(1, {Attr("ip-dst", "192.0.2.1")});
+  CorrelationService svc(*store_);
+  ASSERT_TRUE(svc.Start().ok());
+  svc.StartFollower(std::chrono::hours(1));  // only a poke wakes it
+  int64_t before = svc.snapshot()->seq();
+  auto e2 = AddEvent(1, {Attr("ip-dst", "192.0.2.1")});
+  svc.Poke();
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (svc.snapshot()->seq() == before && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  auto snap = svc.snapshot();
+  ASSERT_GT(snap->seq(), before);
+  auto hits = snap->Correlations(e1.attributes[0].id).hits;
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].attribute_id, e2.attributes[0].id);
+  EXPECT_EQ(svc.follower_errors(), 0);
+}
+
+// Readers run on held snapshots while the writer publishes: each snapshot stays self-consistent.
+TEST_F(ServiceTest, ConcurrentReadersSeeConsistentSnapshots) {
+  CorrelationService svc(*store_);
+  ASSERT_TRUE(svc.Start().ok());
+  std::atomic<bool> done{false};
+  std::atomic<int> inconsistent{0};
+  std::atomic<int64_t> reads{0};
+  std::thread reader([&] {
+    while (!done.load()) {
+      auto snap = svc.snapshot();
+      // Every event holds one attribute; all share one value, so each correlates with all the others.
+      size_t n = snap->attribute_count();
+      for (Id id = 1; id <= static_cast<Id>(n); ++id) {
+        if (snap->Find(id) == nullptr) continue;
+        if (snap->Correlations(id).hits.size() != n - 1) ++inconsistent;
+      }
+      ++reads;
+    }
+  });
+  for (int i = 0; i < 15; ++i) {
+    AddEvent(1, {Attr("md5", "d41d8cd98f00b204e9800998ecf8427e")});
+    ASSERT_TRUE(svc.NotifyChanged().ok());
+  }
+  done.store(true);
+  reader.join();
+  EXPECT_EQ(inconsistent.load(), 0);
+  EXPECT_GT(reads.load(), 0);
+  EXPECT_EQ(svc.snapshot()->attribute_count(), 15u);
+}
+
+}  // namespace
+}  // namespace bulwark::correlate

@@ -1,0 +1,91 @@
+"""Indicator lifecycle over HTTP (docs/lifecycle.md): includeDecayScore, excludeDecayed, excludeExpired, the
+detection-export default that leaves expired indicators out, the reason visible at /api/v1/attributes/{id}/lifecycle,
+and the reversal by a sighting. Ages come from the attributes' own timestamps, which events/add keeps."""
+import time
+import unittest
+
+from harness import Hub
+
+DAY = 86400
+
+
+class LifecycleTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.hub = Hub()
+        now = int(time.time())
+        r = cls.hub.post("/events/add", {"Event": {"info": "aged indicators", "distribution": 1, "published": True,
+                                                   "Attribute": [
+            {"type": "ip-dst", "value": "198.51.100.20", "to_ids": True, "timestamp": str(now - 40 * DAY)},
+            {"type": "domain", "value": "fresh.example", "to_ids": True, "timestamp": str(now - 10 * DAY)},
+            {"type": "hostname", "value": "stale.example", "to_ids": True, "timestamp": str(now - 150 * DAY)},
+            {"type": "sha256", "to_ids": True, "timestamp": str(now - 400 * DAY),
+             "value": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+        ]}})
+        assert r.status == 200, r
+        cls.event = r.json()["Event"]
+        cls.ids = {a["value"]: a["id"] for a in cls.event["Attribute"]}
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.hub.close()
+
+    def search(self, **params):
+        r = self.hub.post("/attributes/restSearch", dict({"eventid": self.event["id"]}, **params))
+        self.assertEqual(r.status, 200, r)
+        return r
+
+    def values(self, **params):
+        return sorted(a["value"] for a in self.search(**params).json()["response"]["Attribute"])
+
+    def test_include_decay_score_shape(self):
+        attrs = {a["value"]: a for a in self.search(includeDecayScore=True).json()["response"]["Attribute"]}
+        fresh = attrs["fresh.example"]["decay_score"]
+        self.assertEqual(len(fresh), 1)
+        self.assertGreater(fresh[0]["score"], 30)
+        self.assertFalse(fresh[0]["decayed"])
+        self.assertIn("name", fresh[0]["DecayingModel"])
+        self.assertTrue(attrs["stale.example"]["decay_score"][0]["decayed"])  # 150 days > lifetime 120
+        self.assertNotIn("decay_score", attrs["e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"])
+        self.assertTrue(attrs["198.51.100.20"]["lifecycle"]["expired"])
+        self.assertNotIn("decay_score", self.search().json()["response"]["Attribute"][0])
+
+    def test_exclude_decayed_and_expired(self):
+        self.assertEqual(len(self.values()), 4)
+        self.assertNotIn("stale.example", self.values(excludeDecayed=True))
+        self.assertIn("fresh.example", self.values(excludeDecayed=True))
+        expired_out = self.values(excludeExpired=True)
+        self.assertNotIn("198.51.100.20", expired_out)
+        self.assertIn("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", expired_out)  # never expires
+
+    def test_detection_exports_leave_expired_out_unless_asked(self):
+        text = self.search(returnFormat="text").body.decode().split()
+        self.assertNotIn("198.51.100.20", text)
+        self.assertIn("fresh.example", text)
+        text = self.search(returnFormat="text", excludeExpired=False).body.decode().split()
+        self.assertIn("198.51.100.20", text)
+
+    def test_reason_visible_and_sighting_reverses(self):
+        r = self.hub.get("/api/v1/attributes/%s/lifecycle" % self.ids["198.51.100.20"])
+        self.assertEqual(r.status, 200, r)
+        d = r.json()["data"]
+        self.assertTrue(d["lifecycle"]["expired"])
+        self.assertTrue(d["lifecycle"]["excluded"])
+        self.assertIn("expired", d["lifecycle"]["reason"])
+        self.assertIn("ip-dst", d["lifecycle"]["reason"])
+        self.assertEqual(self.hub.get("/api/v1/attributes/999999/lifecycle").status, 404)
+
+    def test_zz_sighting_brings_an_expired_indicator_back(self):
+        r = self.hub.post("/sightings/add", {"value": "198.51.100.20"})
+        self.assertEqual(r.status, 200, r)
+        self.assertIn("198.51.100.20", self.values(excludeExpired=True))
+        d = self.hub.get("/api/v1/attributes/%s/lifecycle" % self.ids["198.51.100.20"]).json()["data"]
+        self.assertFalse(d["lifecycle"]["expired"])
+
+    def test_bad_flag(self):
+        r = self.hub.post("/attributes/restSearch", {"excludeDecayed": "perhaps"})
+        self.assertEqual(r.status, 400, r)
+
+
+if __name__ == "__main__":
+    unittest.main()
