@@ -14,6 +14,7 @@ void RegisterSystemRoutes(http::Router& r, ApiContext& ctx);
 void RegisterTaxiiRoutes(http::Router& r, ApiContext& ctx);
 void RegisterCorrelationRoutes(http::Router& r, ApiContext& ctx);
 void RegisterWarninglistRoutes(http::Router& r, ApiContext& ctx);
+void RegisterSensorRoutes(http::Router& r, ApiContext& ctx);
 
 class RenderCache;
 class Annotator;

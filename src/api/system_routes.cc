@@ -44,6 +44,7 @@ void RegisterRoutes(http::Router& router, ApiContext& ctx) {
   RegisterTaxiiRoutes(router, ctx);
   RegisterCorrelationRoutes(router, ctx);
   RegisterWarninglistRoutes(router, ctx);
+  RegisterSensorRoutes(router, ctx);
 }
 
 }  // namespace bulwark::api

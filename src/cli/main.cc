@@ -202,7 +202,8 @@ int Main(int argc, char** argv) {
   add_common(demo);
 
   std::vector<VerbRunner> groups = {AddPatternCommands(app), AddTaxiiCommands(app), AddExportCommands(app),
-                                    AddImportCommands(app), AddCorrelateCommands(app)};
+                                    AddImportCommands(app), AddCorrelateCommands(app),
+                                    AddMatchCommands(app)};
 
   try {
     app.parse(argc, argv);

@@ -19,5 +19,6 @@ VerbRunner AddTaxiiCommands(CLI::App& app);    // taxii.cc: taxii collection add
 VerbRunner AddExportCommands(CLI::App& app);   // export.cc: export --format F
 VerbRunner AddImportCommands(CLI::App& app);   // import.cc: import stix|misp|feed|taxii
 VerbRunner AddCorrelateCommands(CLI::App& app);  // correlate.cc: correlate rebuild
+VerbRunner AddMatchCommands(CLI::App& app);      // match.cc: match
 
 }  // namespace bulwark::cli

@@ -18,16 +18,27 @@
 // CIDR, the count is the number of indexed addresses inside it.
 //
 // Snapshots: a Snapshot is immutable and shared (std::shared_ptr<const Snapshot>); every method is
-// thread-safe and lock-free. Its content lives in kShardCount shards (a key, an attribute, an event goes to
-// the shard of its hash), reached through kGroupCount groups of kGroupSize shard pointers. An update clones
-// only the shards it touches and their groups (copy-on-write: a new snapshot costs kGroupCount pointer copies,
-// plus one group and one shard per touched shard) and shares the rest with the previous snapshot, so a reader
-// keeps a consistent view while writers publish new ones.
+// thread-safe and lock-free. Its content has two layers:
+//   - a base: compact and immutable, built in bulk (keys interned once, posting lists and per-attribute key
+//     lists as flat arrays of 32-bit ids; see index_base.h), shared by every snapshot derived from it;
+//   - a write overlay (the delta) for incremental changes: kShardCount shards (a key, an attribute, an event
+//     goes to the shard of its hash) reached through kGroupCount groups of kGroupSize shard pointers. An edit
+//     clones only the overlay shards it touches and their groups (copy-on-write) and shares the rest, so a
+//     reader keeps a consistent view while writers publish new ones. A base attribute that is edited or
+//     removed is hidden by an overlay entry (a tombstone when removed).
+// Lookups consult both layers. An editor started without a base (a full build) collects attributes in bulk
+// and builds a base at Publish; an editor on a snapshot writes to the overlay, and Publish merges base and
+// overlay into a new base when the overlay holds more than max(m, min(base size / 8, 4 m)) attributes, m being
+// Options::delta_merge_min. That Publish rebuilds the base's arrays (about 6 s of CPU at 10M attributes, two bases
+// in memory meanwhile); the others cost about what they change plus copies of the overlay shards they touch,
+// which grow with the overlay.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <span>
+#include <string_view>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -49,6 +60,8 @@ struct Options {
   std::vector<Exclusion> exclusions;
   // At most this many hits per lookup (MISP.max_correlations_per_event). Default 5000.
   size_t max_hits = 5000;
+  // Governs when the write overlay is merged into a new base (see above). Default 65536.
+  size_t delta_merge_min = 65536;
 };
 
 struct Posting {
@@ -83,19 +96,25 @@ struct TopValue {
   bool over_correlating = false;
 };
 
+// What the index keeps of an attribute beyond its keys.
 struct IndexedAttribute {
   Id event_id = 0;
-  Facets facets;
 };
 
 struct Shard;
 struct ShardGroup;
 struct LookupState;
+struct DeltaKey;
+struct DeltaAttribute;
+namespace internal {
+class Base;
+class BaseBuilder;
+}  // namespace internal
 
 class Snapshot {
  public:
-  static constexpr size_t kGroupSize = 256;
-  static constexpr size_t kGroupCount = 256;
+  static constexpr size_t kGroupSize = 512;
+  static constexpr size_t kGroupCount = 512;
   static constexpr size_t kShardCount = kGroupSize * kGroupCount;
 
   Snapshot();  // not usable: snapshots come from SnapshotEditor::Publish
@@ -108,6 +127,11 @@ class Snapshot {
 
   // The indexed attribute, or nullptr (not indexed: unknown, deleted, non-correlating, disabled, excluded).
   const IndexedAttribute* Find(Id attribute_id) const;
+  // The facets an indexed attribute is indexed with (values, names, url hosts, addresses, CIDRs, each in
+  // ExtractFacets' order); empty if it is not indexed.
+  Facets FacetsOf(Id attribute_id) const;
+  // Attributes in the write overlay (edited or added since the base was built, tombstones included).
+  size_t delta_attribute_count() const { return delta_attributes_; }
   // Ids of the indexed attributes of an event, ascending.
   std::vector<Id> AttributesOfEvent(Id event_id) const;
   bool EventCorrelationDisabled(Id event_id) const;
@@ -125,32 +149,47 @@ class Snapshot {
  private:
   friend class SnapshotEditor;
 
-  const std::vector<Posting>* FindPostings(const std::string& key) const;
-  void LookupKey(const std::string& key, LinkKind kind, std::string_view via, LookupState& st) const;
+  // A key's postings in both layers: `base` (may be empty) and `delta` (may be null), and the live count.
+  struct KeyView {
+    std::span<const uint32_t> base;
+    const DeltaKey* delta = nullptr;
+    size_t live = 0;
+  };
+  KeyView ViewKey(std::string_view key) const;
+  bool BaseLive(uint32_t attr_index) const;
+  template <typename F>
+  void ForEachLive(const KeyView& view, F&& f) const;  // f(attribute id, event id)
+  void LookupKey(std::string_view key, LinkKind kind, std::string_view via, LookupState& st) const;
   void LookupCidr(const Cidr& cidr, LookupState& st) const;
-  void CollectBucket(const std::string& key, const Cidr& cidr, std::vector<Posting>& out) const;
+  void CollectDeltaBucket(const std::string& key, const Cidr& cidr, std::vector<Posting>& out) const;
+  const DeltaAttribute* FindDelta(Id attribute_id) const;
 
   const Shard& shard(size_t index) const;
   template <typename F>
   void ForEachShard(F&& f) const;
 
+  std::shared_ptr<const internal::Base> base_;
   std::vector<std::shared_ptr<const ShardGroup>> groups_;
-  std::array<uint32_t, 33> v4_prefixes_{};   // CIDR facets per prefix length
+  std::array<uint32_t, 33> v4_prefixes_{};   // CIDR facets per prefix length (saturating)
   std::array<uint32_t, 129> v6_prefixes_{};
   std::shared_ptr<const Options> options_;
   int64_t seq_ = 0;
   size_t attribute_count_ = 0;
   size_t key_count_ = 0;
+  size_t delta_attributes_ = 0;  // overlay attribute entries, tombstones included
+  size_t hidden_base_ = 0;       // base attributes hidden by the overlay
 };
 
 // Builds the next snapshot from a previous one. Not thread-safe; one editor at a time per index.
 class SnapshotEditor {
  public:
-  // From `base` (nullptr: an empty index with `options`).
+  // From `base` (nullptr: an empty index with `options`, collected in bulk and built at Publish).
   SnapshotEditor(std::shared_ptr<const Snapshot> base, std::shared_ptr<const Options> options);
+  ~SnapshotEditor();
 
   void Remove(Id attribute_id);
-  // Replaces the attribute's entry; facets that are empty remove it.
+  // Replaces the attribute's entry; facets that are empty remove it. In bulk mode, an attribute beyond the
+  // base's capacity (index_base.h) is not indexed.
   void Upsert(Id attribute_id, Id event_id, Facets facets);
   void RemoveEvent(Id event_id);
   void SetEventCorrelationDisabled(Id event_id, bool disabled);
@@ -164,10 +203,16 @@ class SnapshotEditor {
   Shard& Mutable(size_t index);
   void AddKeys(Id attribute_id, Id event_id, const Facets& facets);
   void RemoveKeys(Id attribute_id, const Facets& facets);
+  void HideBase(Id attribute_id, uint32_t attr_index);
+  void ChangeLiveCount(std::string_view key, const Snapshot::KeyView& before, const Snapshot::KeyView& after);
+  void InstallBase(std::shared_ptr<const internal::Base> base);
+  void Materialize();  // bulk mode: builds the collected attributes into a base, then edits go to the overlay
+  void MergeIntoNewBase();
 
   std::shared_ptr<Snapshot> next_;
+  std::unique_ptr<internal::BaseBuilder> bulk_;  // non-null in bulk mode (no base to start from)
   std::vector<ShardGroup*> owned_groups_;  // non-null: the group is this editor's private copy
-  std::unordered_map<size_t, Shard*> owned_;  // shards that are this editor's private copies
+  std::vector<Shard*> owned_;  // per shard, non-null: the shard is this editor's private copy
   size_t cloned_ = 0;
 };
 

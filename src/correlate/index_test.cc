@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
+#include <random>
 #include <set>
+#include <tuple>
 
 namespace bulwark::correlate {
 namespace {
@@ -229,6 +232,181 @@ TEST_F(IndexTest, EditsAndSnapshotIsolation) {
   EXPECT_TRUE(s2.AttributesOfEvent(10).empty());
   EXPECT_EQ(held->AttributesOfEvent(10), std::vector<Id>{1});
 }
+
+}  // namespace
+}  // namespace bulwark::correlate
+
+namespace bulwark::correlate {
+namespace {
+
+TEST_F(IndexTest, BulkBuildKeepsTheLastUpsertAndHonoursRemovals) {
+  Add(1, 10, "domain", "a.example");
+  Add(2, 20, "domain", "a.example");
+  Add(1, 11, "domain", "b.example");  // replaces the first addition of 1
+  Editor().Remove(2);
+  Add(5, 50, "domain", "a.example");
+  Add(4, 40, "domain", "b.example");
+  Add(3, 30, "comment", "nothing");   // no facets: not indexed
+  EXPECT_EQ(Snap().attribute_count(), 3u);
+  EXPECT_EQ(Snap().Find(2), nullptr);
+  EXPECT_EQ(Snap().Find(3), nullptr);
+  ASSERT_NE(Snap().Find(1), nullptr);
+  EXPECT_EQ(Snap().Find(1)->event_id, 11);
+  EXPECT_EQ(Related(1), (Ids{4}));
+  EXPECT_EQ(Related(5), Ids{});
+  EXPECT_EQ(Snap().AttributesOfEvent(11), std::vector<Id>{1});
+  EXPECT_TRUE(Snap().AttributesOfEvent(10).empty());
+  // Keys: va.example, vb.example, da.example, db.example.
+  EXPECT_EQ(Snap().key_count(), 4u);
+  Facets f = Snap().FacetsOf(1);
+  EXPECT_EQ(f.values, std::vector<std::string>{"b.example"});
+  EXPECT_EQ(f.names, std::vector<std::string>{"b.example"});
+}
+
+TEST_F(IndexTest, FacetsOfBaseAttributesAreRecovered) {
+  Add(1, 10, "domain|ip", "Evil.example", "10.1.2.3");
+  Add(2, 20, "ip-src", "2001:db8::/32");
+  Add(3, 30, "url", "HTTP://Login.Evil.example:80/x");
+  Facets a = Snap().FacetsOf(1);
+  EXPECT_EQ(a.values, (std::vector<std::string>{"Evil.example", "10.1.2.3"}));
+  EXPECT_EQ(a.names, std::vector<std::string>{"evil.example"});
+  ASSERT_EQ(a.ips.size(), 1u);
+  EXPECT_EQ(a.ips[0].ToString(), "10.1.2.3");
+  Facets b = Snap().FacetsOf(2);
+  ASSERT_EQ(b.cidrs.size(), 1u);
+  EXPECT_EQ(b.cidrs[0].ToString(), "2001:db8::/32");
+  Facets c = Snap().FacetsOf(3);
+  EXPECT_EQ(c.values, std::vector<std::string>{"http://login.evil.example/x"});
+  EXPECT_EQ(c.url_hosts, std::vector<std::string>{"login.evil.example"});
+  EXPECT_TRUE(Snap().FacetsOf(4).empty());
+}
+
+// Random edits applied through the write overlay (with and without merges into a new base) must give the same
+// answers as a snapshot built in bulk from the final state.
+struct Model {
+  struct Entry {
+    Id event;
+    std::string type;
+    std::string value;
+  };
+  std::map<Id, Entry> live;
+  std::map<Id, bool> disabled;
+};
+
+using HitSet = std::set<std::tuple<Id, Id, int, std::string>>;
+using OverSet = std::set<std::tuple<std::string, int, size_t>>;
+
+std::pair<HitSet, OverSet> Answer(const Snapshot& s, Id id) {
+  LookupResult r = s.Correlations(id);
+  HitSet hits;
+  for (const Hit& h : r.hits) hits.insert({h.attribute_id, h.event_id, static_cast<int>(h.kind), h.via});
+  OverSet over;
+  for (const auto& o : r.over_correlating) over.insert({o.value, static_cast<int>(o.kind), o.count});
+  return {hits, over};
+}
+
+void ExpectSame(const Snapshot& got, const Snapshot& want, const Model& m) {
+  ASSERT_EQ(got.attribute_count(), want.attribute_count());
+  EXPECT_EQ(got.key_count(), want.key_count());
+  for (Id id = 1; id <= 120; ++id) {
+    ASSERT_EQ(got.Find(id) == nullptr, want.Find(id) == nullptr) << id;
+    if (want.Find(id) == nullptr) continue;
+    EXPECT_EQ(got.Find(id)->event_id, want.Find(id)->event_id) << id;
+    EXPECT_EQ(Answer(got, id), Answer(want, id)) << "attribute " << id << " " << m.live.at(id).value;
+  }
+  for (Id e = 1; e <= 12; ++e) {
+    EXPECT_EQ(got.AttributesOfEvent(e), want.AttributesOfEvent(e)) << e;
+    EXPECT_EQ(got.EventCorrelationDisabled(e), want.EventCorrelationDisabled(e)) << e;
+  }
+  auto top_got = got.TopValues(8);
+  auto top_want = want.TopValues(8);
+  ASSERT_EQ(top_got.size(), top_want.size());
+  for (size_t i = 0; i < top_got.size(); ++i) {
+    EXPECT_EQ(top_got[i].value, top_want[i].value);
+    EXPECT_EQ(top_got[i].attributes, top_want[i].attributes);
+    EXPECT_EQ(top_got[i].events, top_want[i].events);
+  }
+}
+
+void RunRandomEdits(size_t merge_min, bool expect_merges) {
+  auto options = std::make_shared<Options>();
+  options->correlation_limit = 4;
+  options->delta_merge_min = merge_min;
+  const std::vector<std::pair<std::string, std::string>> pool = {
+      {"ip-dst", "10.0.0.1"},        {"ip-src", "10.0.0.1"},       {"ip-dst", "10.0.1.7"},
+      {"ip-src", "10.0.0.0/16"},     {"ip-dst", "10.0.0.0/8"},     {"ip-dst", "2001:db8::1"},
+      {"ip-src", "2001:db8::/32"},   {"ip-dst", "::/0"},           {"domain", "evil.example"},
+      {"hostname", "a.evil.example"}, {"hostname", "b.a.evil.example"}, {"url", "http://a.evil.example/x"},
+      {"url", "HTTP://A.evil.example:80/x"}, {"md5", "0123456789abcdef0123456789abcdef"},
+      {"domain|ip", "good.example|10.0.0.1"}, {"comment", "never"}};
+  Model m;
+  std::mt19937 rng(42);
+  std::shared_ptr<const Snapshot> snap;
+  size_t merges = 0;
+  for (int round = 0; round < 40; ++round) {
+    SnapshotEditor ed(snap, options);
+    const int ops = round == 0 ? 60 : static_cast<int>(rng() % 12) + 1;
+    for (int i = 0; i < ops; ++i) {
+      const Id id = static_cast<Id>(rng() % 120) + 1;
+      const unsigned op = rng() % 10;
+      if (op < 6) {
+        const auto& [type, value] = pool[rng() % pool.size()];
+        model::Attribute a;
+        a.type = type;
+        auto bar = value.find('|');
+        a.value1 = value.substr(0, bar);
+        if (bar != std::string::npos) a.value2 = value.substr(bar + 1);
+        const Id event = static_cast<Id>(rng() % 12) + 1;
+        Facets f = ExtractFacets(a, options->exclusions);
+        if (f.empty()) {
+          m.live.erase(id);
+        } else {
+          m.live[id] = {event, type, a.value1 + (a.value2.empty() ? "" : "|" + a.value2)};
+        }
+        ed.Upsert(id, event, std::move(f));
+      } else if (op < 8) {
+        ed.Remove(id);
+        m.live.erase(id);
+      } else if (op < 9) {
+        const Id event = static_cast<Id>(rng() % 12) + 1;
+        ed.RemoveEvent(event);
+        std::erase_if(m.live, [&](const auto& kv) { return kv.second.event == event; });
+      } else {
+        const Id event = static_cast<Id>(rng() % 12) + 1;
+        const bool d = rng() % 2 == 0;
+        ed.SetEventCorrelationDisabled(event, d);
+        m.disabled[event] = d;
+      }
+    }
+    const size_t before = snap ? snap->delta_attribute_count() : 0;
+    snap = ed.Publish(round + 1);
+    if (before > 0 && snap->delta_attribute_count() == 0) ++merges;
+    // The model stores values joined by '|'; rebuild attributes for the fresh snapshot from it.
+    SnapshotEditor fresh(nullptr, options);
+    for (const auto& [aid, e] : m.live) {
+      model::Attribute a;
+      a.type = e.type;
+      auto bar = e.value.find('|');
+      a.value1 = e.value.substr(0, bar);
+      if (bar != std::string::npos) a.value2 = e.value.substr(bar + 1);
+      fresh.Upsert(aid, e.event, ExtractFacets(a, options->exclusions));
+    }
+    for (const auto& [event, d] : m.disabled) fresh.SetEventCorrelationDisabled(event, d);
+    auto want = fresh.Publish(1);
+    SCOPED_TRACE("round " + std::to_string(round));
+    ExpectSame(*snap, *want, m);
+    if (::testing::Test::HasFatalFailure()) return;
+  }
+  if (expect_merges) {
+    EXPECT_GT(merges, 3u);
+  } else {
+    EXPECT_EQ(merges, 0u);
+    EXPECT_GT(snap->delta_attribute_count(), 0u);
+  }
+}
+
+TEST(IndexOverlayTest, RandomEditsThroughTheOverlayEqualAFreshBuild) { RunRandomEdits(1u << 20, false); }
+TEST(IndexOverlayTest, RandomEditsWithMergesEqualAFreshBuild) { RunRandomEdits(8, true); }
 
 }  // namespace
 }  // namespace bulwark::correlate

@@ -1,0 +1,229 @@
+// The one-pass scanner that finds every IPv4/IPv6 address, domain or host name, URL, e-mail address and
+// md5/sha1/sha256/sha512 hash in a line of free text. It walks the bytes once with a character-class table,
+// allocates nothing, and reports each token to a visitor as a view into the line:
+//   visitor.OnIpv4(uint32_t address_host_order, std::string_view text, size_t offset)
+//   visitor.OnIp(const IpAddress&, std::string_view text, size_t offset)          // IPv6
+//   visitor.OnDomain(std::string_view name, size_t offset)         // no trailing dot; at least one dot
+//   visitor.OnUrl(std::string_view url, size_t offset)             // "scheme://..." up to a space or quote
+//   visitor.OnEmail(std::string_view address, size_t offset)
+//   visitor.OnHash(std::string_view hex, size_t offset)
+// The host of a URL and the domain of an e-mail address are reported too (OnDomain/OnIp). A domain needs a
+// last label of 2-63 characters with a letter; "1.2.3.4" is an IP, never a domain. Tokens longer than
+// kMaxTokenBytes are skipped. Pure, thread-safe; work is linear in the line length.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "common/ip.h"
+
+namespace bulwark::match {
+
+inline constexpr size_t kMaxTokenBytes = 4096;
+
+namespace scan_detail {
+
+enum : uint8_t {
+  kDigit = 1,
+  kHexLetter = 2,
+  kAlpha = 4,        // letters (hex letters included)
+  kDom = 8,          // letters, digits, '-', '_', '.'
+  kUrl = 16,         // may appear inside a URL
+  kEmailLocal = 32,  // may appear in the local part of an address
+  kDot = 64,
+};
+
+constexpr std::array<uint8_t, 256> MakeClasses() {
+  std::array<uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    uint8_t v = 0;
+    bool digit = c >= '0' && c <= '9';
+    bool lower = c >= 'a' && c <= 'z';
+    bool upper = c >= 'A' && c <= 'Z';
+    if (digit) v |= kDigit;
+    if ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) v |= kHexLetter;
+    if (lower || upper) v |= kAlpha;
+    if (digit || lower || upper || c == '-' || c == '_' || c == '.') v |= kDom;
+    if (c == '.') v |= kDot;
+    if (c > 0x20 && c < 0x7f && c != '"' && c != '\'' && c != '<' && c != '>' && c != '`' && c != '{' &&
+        c != '}' && c != '|' && c != '\\' && c != '^') {
+      v |= kUrl;
+    }
+    if (digit || lower || upper || c == '.' || c == '!' || c == '#' || c == '$' || c == '%' || c == '&' ||
+        c == '*' || c == '+' || c == '/' || c == '=' || c == '?' || c == '^' || c == '_' || c == '`' ||
+        c == '{' || c == '|' || c == '}' || c == '~' || c == '-') {
+      v |= kEmailLocal;
+    }
+    t[static_cast<size_t>(c)] = v;
+  }
+  return t;
+}
+
+inline constexpr std::array<uint8_t, 256> kClass = MakeClasses();
+
+inline uint8_t Class(char c) { return kClass[static_cast<uint8_t>(c)]; }
+
+// Dotted quad with 1-3 digit parts 0-255 and no leading zeros; false otherwise.
+bool ParseIpv4(std::string_view s, uint32_t* out);
+// RFC 4291 text (no zone, no brackets); false otherwise. Cheap rejection of times and MAC addresses first.
+bool ParseIpv6(std::string_view s, IpAddress* out);
+
+// True when `s` (no trailing dot) looks like a domain name: 2+ labels of 1-63 bytes, last label 2-63 bytes
+// with a letter and no '_'.
+inline bool LooksLikeDomain(std::string_view s) {
+  if (s.size() < 4 || s.size() > 253) return false;
+  size_t last_dot = s.rfind('.');
+  if (last_dot == std::string_view::npos || last_dot == 0) return false;
+  size_t tld = s.size() - last_dot - 1;
+  if (tld < 2 || tld > 63) return false;
+  bool letter = false;
+  for (size_t i = last_dot + 1; i < s.size(); ++i) {
+    uint8_t c = Class(s[i]);
+    if (s[i] == '_') return false;
+    letter |= (c & kAlpha) != 0;
+  }
+  if (!letter) return false;
+  size_t label = 0;
+  for (char ch : s) {
+    if (ch == '.') {
+      if (label == 0 || label > 63) return false;
+      label = 0;
+    } else {
+      ++label;
+    }
+  }
+  return true;
+}
+
+}  // namespace scan_detail
+
+// Scans `line`; offsets passed to the visitor are relative to the start of `line`.
+template <typename Visitor>
+void ScanText(std::string_view line, Visitor& visitor) {
+  using namespace scan_detail;
+  const char* b = line.data();
+  const size_t n = line.size();
+  size_t i = 0;
+  while (i < n) {
+    // Skip to the next run of domain characters; a "::" may start an IPv6 address.
+    while (i < n && (Class(b[i]) & kDom) == 0) {
+      if (b[i] == ':' && i + 1 < n && b[i + 1] == ':') {
+        size_t j = i;
+        while (j < n && ((Class(b[j]) & (kDigit | kHexLetter | kDot)) != 0 || b[j] == ':')) ++j;
+        IpAddress a;
+        if (ParseIpv6(std::string_view(b + i, j - i), &a)) visitor.OnIp(a, std::string_view(b + i, j - i), i);
+        i = j;
+        continue;
+      }
+      ++i;
+    }
+    if (i >= n) break;
+    const size_t start = i;
+    uint8_t any = 0;
+    uint8_t all = 0xFF;
+    while (i < n) {
+      uint8_t c = Class(b[i]);
+      if ((c & kDom) == 0) break;
+      any |= c;
+      all &= c;
+      ++i;
+    }
+    const size_t run_end = i;
+    std::string_view run(b + start, run_end - start);
+    if (run.size() > kMaxTokenBytes) continue;
+    char next = i < n ? b[i] : '\0';
+    if (next == ':') {
+      // scheme://
+      if (i + 2 < n && b[i + 1] == '/' && b[i + 2] == '/' && (all & kAlpha) != 0 && run.size() <= 10) {
+        size_t j = i + 3;
+        while (j < n && (Class(b[j]) & kUrl) != 0) ++j;
+        std::string_view url(b + start, j - start);
+        if (j > i + 3 && url.size() <= kMaxTokenBytes) {
+          visitor.OnUrl(url, start);
+          // The host: after userinfo, before port/path.
+          size_t h = i + 3;
+          size_t auth_end = h;
+          while (auth_end < j && b[auth_end] != '/' && b[auth_end] != '?' && b[auth_end] != '#') ++auth_end;
+          for (size_t k = h; k < auth_end; ++k) {
+            if (b[k] == '@') h = k + 1;
+          }
+          if (h < auth_end && b[h] == '[') {
+            size_t close = h;
+            while (close < auth_end && b[close] != ']') ++close;
+            IpAddress a;
+            std::string_view text(b + h + 1, close - h - 1);
+            if (close < auth_end && ParseIpv6(text, &a)) visitor.OnIp(a, text, h + 1);
+          } else {
+            size_t e = h;
+            while (e < auth_end && (Class(b[e]) & kDom) != 0) ++e;
+            std::string_view host(b + h, e - h);
+            while (!host.empty() && host.back() == '.') host.remove_suffix(1);
+            uint32_t v4;
+            if (ParseIpv4(host, &v4)) {
+              visitor.OnIpv4(v4, host, h);
+            } else if (LooksLikeDomain(host)) {
+              visitor.OnDomain(host, h);
+            }
+          }
+        }
+        i = j;
+        continue;
+      }
+      // IPv6: a run of hex digits followed by ':'.
+      if ((any & kDot) == 0 && run.size() <= 4) {
+        bool hex_only = true;
+        for (char c : run) hex_only &= (Class(c) & (kDigit | kHexLetter)) != 0;
+        if (hex_only) {
+          size_t j = start;
+          while (j < n && ((Class(b[j]) & (kDigit | kHexLetter | kDot)) != 0 || b[j] == ':')) ++j;
+          IpAddress a;
+          if (ParseIpv6(std::string_view(b + start, j - start), &a)) {
+            visitor.OnIp(a, std::string_view(b + start, j - start), start);
+            i = j;
+            continue;
+          }
+        }
+      }
+    } else if (next == '@' && run.size() > 0) {
+      size_t local = start;
+      while (local > 0 && (Class(b[local - 1]) & kEmailLocal) != 0) --local;
+      size_t j = i + 1;
+      while (j < n && (Class(b[j]) & kDom) != 0) ++j;
+      std::string_view domain(b + i + 1, j - i - 1);
+      while (!domain.empty() && domain.back() == '.') domain.remove_suffix(1);
+      if (LooksLikeDomain(domain)) {
+        visitor.OnEmail(std::string_view(b + local, i + 1 + domain.size() - local), local);
+        visitor.OnDomain(domain, i + 1);
+        i = j;
+        continue;
+      }
+    }
+    if ((any & kDot) == 0) {
+      // No dot: a hash or nothing.
+      {
+        size_t len = run.size();
+        if (len == 32 || len == 40 || len == 64 || len == 128) {
+          bool hex = true;
+          for (char c : run) hex &= (Class(c) & (kDigit | kHexLetter)) != 0;
+          if (hex) visitor.OnHash(run, start);
+        }
+      }
+      continue;
+    }
+    // Trim dots and dashes at the ends ("evil.com." at the end of a sentence, "-x.com").
+    size_t s = 0, e = run.size();
+    while (s < e && (run[s] == '.' || run[s] == '-')) ++s;
+    while (e > s && run[e - 1] == '.') --e;
+    std::string_view tok = run.substr(s, e - s);
+    if ((any & kAlpha) == 0) {
+      uint32_t v4;
+      if (ParseIpv4(tok, &v4)) visitor.OnIpv4(v4, tok, start + s);
+      continue;
+    }
+    if (LooksLikeDomain(tok)) visitor.OnDomain(tok, start + s);
+  }
+}
+
+}  // namespace bulwark::match
