@@ -5,6 +5,9 @@
 //   GET  /api/v1/sensor/indicators?page_after_event=ID&limit=N   a page of the full load
 //   GET  /api/v1/sensor/indicators?after=SEQ&limit=N             the delta after change sequence SEQ
 //   POST /api/v1/sensor/sightings                                {"batch_id", "sightings": [...]}, idempotent
+//   GET  /api/v1/alerts?after=ID&limit=N                         alerts the caller may see (sensor matches on
+//                                                                attributes of high-threat events)
+//   POST /api/v1/alerts/{id}/ack                                 acknowledge one
 //
 // Indicators in the feed leave out what hub::DetectionExclusion excludes: warninglisted, expired or decayed
 // (counted by reason in the page's "excluded").
@@ -38,6 +41,26 @@ Result<std::optional<int64_t>> OptionalQueryInt(const HttpRequest& req, std::str
   return std::optional<int64_t>(n);
 }
 
+json::object RenderAlert(const model::Alert& a) {
+  json::object o;
+  o["id"] = std::to_string(a.id);
+  o["created"] = a.created;
+  o["org_id"] = std::to_string(a.org_id);
+  o["user_id"] = std::to_string(a.user_id);
+  o["source"] = a.source;
+  o["event_id"] = std::to_string(a.event_id);
+  o["event_uuid"] = a.event_uuid;
+  o["attribute_id"] = std::to_string(a.attribute_id);
+  o["attribute_uuid"] = a.attribute_uuid;
+  o["value"] = a.value;
+  o["acknowledged"] = a.acknowledged;
+  if (a.acknowledged) {
+    o["acknowledged_by"] = std::to_string(a.acknowledged_by);
+    o["acknowledged_at"] = a.acknowledged_at;
+  }
+  return o;
+}
+
 }  // namespace
 
 void RegisterSensorRoutes(http::Router& r, ApiContext& ctx) {
@@ -68,11 +91,39 @@ void RegisterSensorRoutes(http::Router& r, ApiContext& ctx) {
           BW_ASSIGN_OR_RETURN(json::value body, ParseJsonBody(ctx, req));
           BW_ASSIGN_OR_RETURN(hub::SightingBatch batch, hub::SightingBatchFromJson(body));
           BW_ASSIGN_OR_RETURN(hub::SightingBatchResult result, feed->RecordSightings(p, batch));
-          if (!result.high_threat_attribute_uuids.empty()) {
-            ctx.log->info("sensor batch {} from {}: {} high-threat attribute(s) sighted", batch.batch_id, p.org.name,
-                          result.high_threat_attribute_uuids.size());
+          if (result.alerts_raised > 0) {
+            ctx.log->warn("sensor batch {} from {}: {} alert(s) on high-threat event attributes", batch.batch_id,
+                          p.org.name, result.alerts_raised);
           }
           return HttpResponse::Json(200, "{\"data\":" + hub::RenderSightingBatchResult(batch.batch_id, result) + "}");
+        }));
+
+  r.Add("GET", "/api/v1/alerts", "v1.alerts.list",
+        Authed(ctx, [feed](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
+          BW_ASSIGN_OR_RETURN(auto after, OptionalQueryInt(req, "after", 0, INT64_MAX));
+          BW_ASSIGN_OR_RETURN(auto limit, OptionalQueryInt(req, "limit", 1, 10'000));
+          const size_t n = static_cast<size_t>(limit.value_or(100));
+          BW_ASSIGN_OR_RETURN(auto alerts, feed->Alerts(p, after.value_or(0), n));
+          json::array list;
+          for (const auto& a : alerts) list.push_back(RenderAlert(a));
+          json::object o;
+          o["next_cursor"] = alerts.size() == n ? json::value(std::to_string(alerts.back().id)) : json::value(nullptr);
+          o["data"] = std::move(list);
+          return JsonResponse(200, o);
+        }));
+
+  r.Add("POST", "/api/v1/alerts/{id}/ack", "v1.alerts.ack",
+        Authed(ctx, [feed](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
+          int64_t id = 0;
+          const std::string ref = RefParam(req, "id");
+          auto [ptr, ec] = std::from_chars(ref.data(), ref.data() + ref.size(), id);
+          if (ec != std::errc() || ptr != ref.data() + ref.size() || id <= 0) {
+            return MakeError(ErrorCode::kBadRequest, "the alert id must be a positive whole number", "id");
+          }
+          BW_ASSIGN_OR_RETURN(auto a, feed->AcknowledgeAlert(p, id));
+          json::object o;
+          o["data"] = RenderAlert(a);
+          return JsonResponse(200, o);
         }));
 }
 

@@ -63,6 +63,63 @@ std::string EventTlp(const Principal& p, const model::Event& e) {
 
 }  // namespace
 
+Result<std::vector<model::Alert>> SensorFeed::Alerts(const Principal& p, Id after_id, size_t limit) const {
+  std::vector<model::Alert> out;
+  Status st = hub_.store().Read([&](store::ReadTxn& txn) -> Status {
+    std::unordered_map<Id, std::optional<model::Event>> events;  // visible events by id
+    Id cursor = after_id;
+    while (out.size() < limit) {
+      BW_ASSIGN_OR_RETURN(auto batch, txn.ListAlerts(cursor, 1000));
+      if (batch.empty()) break;
+      cursor = batch.back().id;
+      for (auto& alert : batch) {
+        auto it = events.find(alert.event_id);
+        if (it == events.end()) {
+          BW_ASSIGN_OR_RETURN(auto e, txn.GetEvent(alert.event_id));
+          if (e && !access::CanSeeEvent(p, *e)) e.reset();
+          it = events.emplace(alert.event_id, std::move(e)).first;
+        }
+        if (!it->second) continue;
+        BW_ASSIGN_OR_RETURN(auto a, txn.GetAttribute(alert.attribute_id));
+        if (!a) continue;
+        std::optional<model::Object> o;
+        if (a->object_id) {
+          BW_ASSIGN_OR_RETURN(o, txn.GetObject(a->object_id));
+        }
+        if (!access::CanSeeAttribute(p, *it->second, o ? &*o : nullptr, *a)) continue;
+        out.push_back(std::move(alert));
+        if (out.size() == limit) break;
+      }
+    }
+    return Ok();
+  });
+  if (!st.ok()) return std::move(st).error();
+  return out;
+}
+
+Result<model::Alert> SensorFeed::AcknowledgeAlert(const Principal& p, Id id) const {
+  if (!p.Can(model::Permission::kSighting) && !p.Can(model::Permission::kModify)) {
+    return MakeError(ErrorCode::kForbidden, "acknowledging alerts needs the sighting or modify permission");
+  }
+  // Visibility first: an alert the caller may not see is "not found", as if it did not exist.
+  BW_ASSIGN_OR_RETURN(auto visible, Alerts(p, id - 1, 1));
+  if (visible.empty() || visible.front().id != id) {
+    return MakeError(ErrorCode::kNotFound, "alert " + std::to_string(id) + " not found");
+  }
+  const int64_t now = hub_.clock().NowSeconds();
+  Status st = hub_.store().Write([&](store::WriteTxn& txn) -> Status {
+    BW_RETURN_IF_ERROR(txn.AcknowledgeAlert(id, p.user.id, now));
+    return internal::Audit(txn, p, hub_.clock().NowMicros(), "edit", "Alert", id, visible.front().attribute_uuid,
+                           "alert " + std::to_string(id) + " acknowledged");
+  });
+  if (!st.ok()) return std::move(st).error();
+  model::Alert a = visible.front();
+  a.acknowledged = true;
+  a.acknowledged_by = p.user.id;
+  a.acknowledged_at = now;
+  return a;
+}
+
 ExclusionHook DetectionExclusion(Hub& hub) {
   return [&hub](store::ReadTxn& txn, const model::Event& e, const model::Attribute& a) -> std::optional<std::string> {
     const auto lists = hub.Warninglists();
@@ -307,6 +364,7 @@ Result<SightingBatchResult> SensorFeed::RecordSightings(const Principal& p, cons
     std::unordered_map<Id, std::optional<model::Event>> events;  // visible events by id (nullopt: invisible)
     std::map<Id, int64_t> newest;                                // event id -> newest sighting time
     std::set<std::string> high;
+    size_t alerts = 0;
     Id first_id = 0;
     std::string first_uuid;
     for (size_t i = 0; i < batch.sightings.size(); ++i) {
@@ -357,8 +415,26 @@ Result<SightingBatchResult> SensorFeed::RecordSightings(const Principal& p, cons
       ++result.added;
       int64_t& n = newest[a->event_id];
       n = std::max(n, s.date_sighting);
-      if (it->second->threat_level == model::ThreatLevel::kHigh) high.insert(a->uuid);
+      if (it->second->threat_level == model::ThreatLevel::kHigh) {
+        // A match on a high-threat event raises an alert, once per recorded sighting (a retried batch
+        // records nothing new, so it raises nothing new).
+        high.insert(a->uuid);
+        model::Alert alert;
+        alert.created = now;
+        alert.org_id = p.org.id;
+        alert.user_id = p.user.id;
+        alert.source = in.source;
+        alert.event_id = a->event_id;
+        alert.event_uuid = it->second->uuid;
+        alert.attribute_id = a->id;
+        alert.attribute_uuid = a->uuid;
+        alert.value = in.value;
+        alert.sighting_id = s.id;
+        BW_RETURN_IF_ERROR(txn.InsertAlert(alert));
+        ++alerts;
+      }
     }
+    result.alerts_raised = alerts;
     for (const auto& [event_id, time] : newest) {
       model::Event& e = *events[event_id];
       if (time <= e.sighting_timestamp) continue;
@@ -669,7 +745,7 @@ std::string RenderSightingBatchResult(const std::string& batch_id, const Sightin
   std::string out = "{\"batch_id\":";
   AppendString(out, batch_id);
   out += ",\"added\":" + std::to_string(r.added) + ",\"duplicates\":" + std::to_string(r.duplicates) +
-         ",\"rejected\":" + std::to_string(r.rejected) + "}";
+         ",\"rejected\":" + std::to_string(r.rejected) + ",\"alerts\":" + std::to_string(r.alerts_raised) + "}";
   return out;
 }
 

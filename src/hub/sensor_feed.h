@@ -117,8 +117,9 @@ struct SightingBatchResult {
   size_t added = 0;
   size_t duplicates = 0;  // already recorded by an earlier delivery of the batch
   size_t rejected = 0;    // attribute unknown or not visible
-  // Attributes of high-threat events (threat_level 1) that were sighted in this delivery (for alerting).
+  // Attributes of high-threat events (threat_level 1) that were sighted in this delivery.
   std::vector<std::string> high_threat_attribute_uuids;
+  size_t alerts_raised = 0;  // one alert per sighting recorded on a high-threat event
 };
 
 class SensorFeed {
@@ -131,7 +132,15 @@ class SensorFeed {
   // The events touched by changes after `after_seq`, with their current indicators.
   Result<FeedPage> Delta(const Principal& p, int64_t after_seq, size_t limit) const;
 
+  // Records the batch; a sighting on an attribute of a high-threat event (threat level 1) also raises an
+  // alert (model::Alert) in the same transaction.
   Result<SightingBatchResult> RecordSightings(const Principal& p, const SightingBatch& batch) const;
+
+  // Alerts with id > after_id that the principal may see (the alert's event and attribute visible), ascending,
+  // at most `limit`.
+  Result<std::vector<model::Alert>> Alerts(const Principal& p, Id after_id, size_t limit) const;
+  // Acknowledges a visible alert (needs perm_sighting or perm_modify); kNotFound if invisible or absent.
+  Result<model::Alert> AcknowledgeAlert(const Principal& p, Id id) const;
 
   const SensorFeedOptions& options() const { return options_; }
 

@@ -376,11 +376,25 @@ TEST_F(SensorFeedTest, SightingBatchIsCountedOnceWhenRetried) {
   std::vector<std::string> high = {e.attributes[0].uuid, e.attributes[1].uuid};
   std::sort(high.begin(), high.end());
   EXPECT_EQ(r1->high_threat_attribute_uuids, high);
+  EXPECT_EQ(r1->alerts_raised, 2u);
+  auto alerts = feed.Alerts(b_, 0, 100);
+  ASSERT_TRUE(alerts.ok());
+  ASSERT_EQ(alerts->size(), 2u);
+  EXPECT_EQ(alerts->at(0).event_uuid, e.uuid);
+  EXPECT_EQ(alerts->at(0).org_id, b_.org.id);
+  EXPECT_FALSE(alerts->at(0).acknowledged);
+  auto acked = feed.AcknowledgeAlert(b_, alerts->at(0).id);
+  ASSERT_TRUE(acked.ok()) << acked.error().message;
+  EXPECT_TRUE(feed.Alerts(b_, 0, 100)->at(0).acknowledged);
+  EXPECT_EQ(feed.Alerts(b_, 0, 100)->at(0).acknowledged_by, b_.user.id);
+  EXPECT_EQ(feed.AcknowledgeAlert(b_, 999999).error().code, ErrorCode::kNotFound);
 
   auto r2 = feed.RecordSightings(b_, batch);
   ASSERT_TRUE(r2.ok());
   EXPECT_EQ(r2->added, 0u);
   EXPECT_EQ(r2->duplicates, 2u);
+  EXPECT_EQ(r2->alerts_raised, 0u);  // a retried batch raises nothing new
+  EXPECT_EQ(feed.Alerts(b_, 0, 100)->size(), 2u);
   EXPECT_EQ(r2->rejected, 2u);
 
   // Another org's batch with the same id is its own.

@@ -243,6 +243,25 @@ struct Sighting {
   SightingType type = SightingType::kSighting;
 };
 
+// An alert: a sensor's match on an attribute of a high-threat event (threat level 1), raised when the
+// sighting is recorded. Acknowledging it records who and when; alerts are never deleted.
+struct Alert {
+  Id id = 0;
+  int64_t created = 0;          // epoch seconds
+  Id org_id = 0;                // the reporting sensor's organisation
+  Id user_id = 0;               // the reporting sensor's user
+  std::string source;           // the sensor's name
+  Id event_id = 0;
+  std::string event_uuid;
+  Id attribute_id = 0;
+  std::string attribute_uuid;
+  std::string value;            // the observed value as the sensor reported it
+  Id sighting_id = 0;
+  bool acknowledged = false;
+  Id acknowledged_by = 0;       // user id
+  int64_t acknowledged_at = 0;  // epoch seconds
+};
+
 // One line of the audit log: who changed what.
 struct AuditEntry {
   Id id = 0;

@@ -179,6 +179,9 @@ class ReadTxn {
   virtual Result<std::vector<model::Change>> ReadChanges(int64_t after_seq, size_t limit) = 0;
   virtual Result<int64_t> LastChangeSeq() = 0;
   virtual Result<std::vector<model::AuditEntry>> ListAudit(Id after_id, size_t limit) = 0;
+  // Alerts with id > after_id, ascending; limit 0: all.
+  virtual Result<std::vector<model::Alert>> ListAlerts(Id after_id, size_t limit) = 0;
+  virtual Result<std::optional<model::Alert>> GetAlert(Id id) = 0;
 
   virtual Status ScanLibrary(const std::string& kind,
                              const std::function<bool(const LibraryDocument&)>& visit) = 0;
@@ -237,6 +240,9 @@ class WriteTxn : public ReadTxn {
   virtual Status DeleteSighting(Id id) = 0;
 
   virtual Status AppendAudit(model::AuditEntry& entry) = 0;
+  virtual Status InsertAlert(model::Alert& alert) = 0;  // sets alert.id
+  // Marks an alert acknowledged by `user_id` at `at`; kNotFound if it does not exist.
+  virtual Status AcknowledgeAlert(Id id, Id user_id, int64_t at) = 0;
   // For changes that are not a row mutation of their own, e.g. "event published".
   virtual Status AppendChange(model::Change& change) = 0;
 

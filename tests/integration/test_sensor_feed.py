@@ -138,16 +138,56 @@ class SensorFeed(unittest.TestCase):
         first = self.hub.post("/api/v1/sensor/sightings", batch, key=self.sensor_b)
         self.assertEqual(first.status, 200, first)
         self.assertEqual(first.json()["data"], {"batch_id": batch["batch_id"], "added": 2, "duplicates": 0,
-                                                "rejected": 1})
+                                                "rejected": 1, "alerts": 2})  # threat level 1: one alert each
         second = self.hub.post("/api/v1/sensor/sightings", batch, key=self.sensor_b)
         self.assertEqual(second.status, 200, second)
         self.assertEqual(second.json()["data"]["added"], 0)
         self.assertEqual(second.json()["data"]["duplicates"], 2)
+        self.assertEqual(second.json()["data"]["alerts"], 0)  # a retried batch raises nothing new
         r = self.hub.get("/api/v1/sightings?event_id=%s" % ev["id"], key=self.pub_a)
         self.assertEqual(r.status, 200, r)
         sightings = r.json()["data"]
         self.assertEqual(len(sightings), 2)
         self.assertEqual(sorted(s["source"] for s in sightings), ["dns-sensor", "dns-sensor"])
+
+    def test_high_threat_matches_raise_alerts_that_can_be_acknowledged(self):
+        high = add_event(self.hub, self.pub_a, "election night C2", [domain("c2.alert.example")], threat_level=1)
+        low = add_event(self.hub, self.pub_a, "low noise", [domain("noise.alert.example")], threat_level=3)
+        before = self.hub.get("/api/v1/alerts?limit=10000", key=self.pub_a).json()["data"]
+        after_id = int(before[-1]["id"]) if before else 0
+        batch = {"batch_id": "alerts-%s" % uuid.uuid4(), "sightings": [
+            {"attribute_uuid": high["Attribute"][0]["uuid"], "value": "www.c2.alert.example", "time": 0,
+             "source": "resolver-7"},
+            {"attribute_uuid": low["Attribute"][0]["uuid"], "value": "noise.alert.example", "time": 0,
+             "source": "resolver-7"}]}
+        r = self.hub.post("/api/v1/sensor/sightings", batch, key=self.sensor_a)
+        self.assertEqual(r.json()["data"]["alerts"], 1, r)
+        alerts = self.hub.get("/api/v1/alerts?after=%d" % after_id, key=self.pub_a).json()["data"]
+        self.assertEqual(len(alerts), 1)
+        a = alerts[0]
+        self.assertEqual((a["event_uuid"], a["attribute_uuid"], a["value"], a["source"], a["acknowledged"]),
+                         (high["uuid"], high["Attribute"][0]["uuid"], "www.c2.alert.example", "resolver-7", False))
+        # The event is shared with the community (distribution 1), so Org B sees the alert too; an org-only
+        # event's alert stays with its org.
+        secret = add_event(self.hub, self.pub_a, "org only", [domain("secret.alert.example")], threat_level=1,
+                           distribution=0)
+        r = self.hub.post("/api/v1/sensor/sightings", {"batch_id": "alerts-%s" % uuid.uuid4(), "sightings": [
+            {"attribute_uuid": secret["Attribute"][0]["uuid"], "value": "secret.alert.example", "time": 0,
+             "source": "resolver-7"}]}, key=self.sensor_a)
+        self.assertEqual(r.json()["data"]["alerts"], 1, r)
+        seen_b = {x["event_uuid"] for x in self.hub.get("/api/v1/alerts?after=%d" % after_id,
+                                                          key=self.sensor_b).json()["data"]}
+        self.assertIn(high["uuid"], seen_b)
+        self.assertNotIn(secret["uuid"], seen_b)
+        secret_alert = next(x for x in self.hub.get("/api/v1/alerts?after=%d" % after_id, key=self.pub_a).json()["data"]
+                            if x["event_uuid"] == secret["uuid"])
+        self.assertEqual(self.hub.post("/api/v1/alerts/%s/ack" % secret_alert["id"], key=self.sensor_b).status, 404)
+        r = self.hub.post("/api/v1/alerts/%s/ack" % a["id"], key=self.pub_a)
+        self.assertEqual(r.status, 200, r)
+        self.assertTrue(r.json()["data"]["acknowledged"])
+        self.assertIn("acknowledged_at", r.json()["data"])
+        self.assertEqual(self.hub.post("/api/v1/alerts/abc/ack", key=self.pub_a).status, 400)
+        self.assertEqual(self.hub.get("/api/v1/alerts?limit=0", key=self.pub_a).status, 400)
 
     def test_bad_requests_are_clear_errors(self):
         self.assertEqual(self.hub.get("/api/v1/sensor/indicators", key="").status, 401)

@@ -342,10 +342,31 @@ CREATE INDEX attributes_object ON attributes(object_id) WHERE object_id <> 0;
 CREATE INDEX attributes_timestamp ON attributes(timestamp);
 )sql";
 
+// v4: alerts raised by sensors' matches on high-threat events (docs/match.md).
+constexpr std::string_view kV4Alerts = R"sql(
+CREATE TABLE alerts (
+  id INTEGER PRIMARY KEY,
+  created INTEGER NOT NULL,
+  org_id INTEGER NOT NULL,
+  user_id INTEGER NOT NULL,
+  source TEXT NOT NULL DEFAULT '',
+  event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+  event_uuid TEXT NOT NULL,
+  attribute_id INTEGER NOT NULL,
+  attribute_uuid TEXT NOT NULL,
+  value TEXT NOT NULL DEFAULT '',
+  sighting_id INTEGER NOT NULL DEFAULT 0,
+  acknowledged INTEGER NOT NULL DEFAULT 0,
+  acknowledged_by INTEGER NOT NULL DEFAULT 0,
+  acknowledged_at INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX alerts_event ON alerts(event_id);
+)sql";
+
 }  // namespace
 
 const std::vector<std::string_view>& SchemaMigrations() {
-  static const std::vector<std::string_view> kScripts = {kV1, kV2, kV3AttributeKeysInMemory};
+  static const std::vector<std::string_view> kScripts = {kV1, kV2, kV3AttributeKeysInMemory, kV4Alerts};
   return kScripts;
 }
 

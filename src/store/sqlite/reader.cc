@@ -180,6 +180,18 @@ Result<std::vector<model::AuditEntry>> Reader::ListAudit(Id after_id, size_t lim
   return QueryAll(conn_, kSql, {after_id, limit == 0 ? int64_t{-1} : static_cast<int64_t>(limit)}, &ReadAudit);
 }
 
+Result<std::vector<model::Alert>> Reader::ListAlerts(Id after_id, size_t limit) {
+  static const std::string kSql = Select(kAlertColumns, "alerts ar WHERE ar.id > ? ORDER BY ar.id LIMIT ?");
+  return QueryAll(conn_, kSql, {after_id, limit == 0 ? int64_t{-1} : static_cast<int64_t>(limit)}, &ReadAlert);
+}
+
+Result<std::optional<model::Alert>> Reader::GetAlert(Id id) {
+  static const std::string kSql = Select(kAlertColumns, "alerts ar WHERE ar.id = ?");
+  BW_ASSIGN_OR_RETURN(auto rows, QueryAll(conn_, kSql, {id}, &ReadAlert));
+  if (rows.empty()) return std::optional<model::Alert>();
+  return std::optional<model::Alert>(std::move(rows.front()));
+}
+
 Status Reader::ScanLibrary(const std::string& kind, const std::function<bool(const LibraryDocument&)>& visit) {
   BW_ASSIGN_OR_RETURN(Stmt s, conn_.Prepare("SELECT kind, name, uuid, version, json FROM library WHERE kind = ? "
                                             "ORDER BY name"));

@@ -208,6 +208,25 @@ model::AuditEntry ReadAudit(const Stmt& s, int c) {
   return a;
 }
 
+model::Alert ReadAlert(const Stmt& s, int c) {
+  model::Alert a;
+  a.id = s.Int(c);
+  a.created = s.Int(c + 1);
+  a.org_id = s.Int(c + 2);
+  a.user_id = s.Int(c + 3);
+  a.source = s.Text(c + 4);
+  a.event_id = s.Int(c + 5);
+  a.event_uuid = s.Text(c + 6);
+  a.attribute_id = s.Int(c + 7);
+  a.attribute_uuid = s.Text(c + 8);
+  a.value = s.Text(c + 9);
+  a.sighting_id = s.Int(c + 10);
+  a.acknowledged = s.Int(c + 11) != 0;
+  a.acknowledged_by = s.Int(c + 12);
+  a.acknowledged_at = s.Int(c + 13);
+  return a;
+}
+
 model::Change ReadChange(const Stmt& s, int c) {
   model::Change ch;
   ch.seq = s.Int(c);

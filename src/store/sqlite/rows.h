@@ -70,6 +70,11 @@ inline constexpr const char* kAuditColumns =
     "al.title, al.change";
 model::AuditEntry ReadAudit(const Stmt& s, int first = 0);
 
+inline constexpr const char* kAlertColumns =
+    "ar.id, ar.created, ar.org_id, ar.user_id, ar.source, ar.event_id, ar.event_uuid, ar.attribute_id, "
+    "ar.attribute_uuid, ar.value, ar.sighting_id, ar.acknowledged, ar.acknowledged_by, ar.acknowledged_at";
+model::Alert ReadAlert(const Stmt& s, int first = 0);
+
 inline constexpr const char* kChangeColumns = "c.seq, c.entity, c.uuid, c.event_id, c.action, c.time_micros";
 model::Change ReadChange(const Stmt& s, int first = 0);
 

@@ -51,6 +51,8 @@ class Reader {
   Result<std::vector<model::Change>> ReadChanges(int64_t after_seq, size_t limit);
   Result<int64_t> LastChangeSeq();
   Result<std::vector<model::AuditEntry>> ListAudit(Id after_id, size_t limit);
+  Result<std::vector<model::Alert>> ListAlerts(Id after_id, size_t limit);
+  Result<std::optional<model::Alert>> GetAlert(Id id);
   Status ScanLibrary(const std::string& kind, const std::function<bool(const LibraryDocument&)>& visit);
 
   Connection& conn() { return conn_; }
@@ -109,6 +111,8 @@ class Writer {
   Status InsertSighting(model::Sighting& sighting);
   Status DeleteSighting(Id id);
   Status AppendAudit(model::AuditEntry& entry);
+  Status InsertAlert(model::Alert& alert);
+  Status AcknowledgeAlert(Id id, Id user_id, int64_t at);
   Status AppendChange(model::Change& change);
   Status PutLibraryDocument(const LibraryDocument& doc);
 
@@ -237,6 +241,10 @@ class ReadForwarder : public Base {
     return reader_.ReadChanges(after_seq, limit);
   }
   Result<int64_t> LastChangeSeq() override { return reader_.LastChangeSeq(); }
+  Result<std::vector<model::Alert>> ListAlerts(Id after_id, size_t limit) override {
+    return reader_.ListAlerts(after_id, limit);
+  }
+  Result<std::optional<model::Alert>> GetAlert(Id id) override { return reader_.GetAlert(id); }
   Result<std::vector<model::AuditEntry>> ListAudit(Id after_id, size_t limit) override {
     return reader_.ListAudit(after_id, limit);
   }
@@ -350,6 +358,12 @@ class SqliteWriteTxn final : public ReadForwarder<WriteTxn> {
   }
   Status DeleteSighting(Id id) override {
     return writer_.Atomic([&] { return writer_.DeleteSighting(id); });
+  }
+  Status InsertAlert(model::Alert& alert) override {
+    return writer_.Atomic([&] { return writer_.InsertAlert(alert); });
+  }
+  Status AcknowledgeAlert(Id id, Id user_id, int64_t at) override {
+    return writer_.Atomic([&] { return writer_.AcknowledgeAlert(id, user_id, at); });
   }
   Status AppendAudit(model::AuditEntry& entry) override {
     return writer_.Atomic([&] { return writer_.AppendAudit(entry); });

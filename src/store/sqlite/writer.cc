@@ -239,6 +239,29 @@ Status Writer::AppendAudit(model::AuditEntry& entry) {
   return Ok();
 }
 
+Status Writer::InsertAlert(model::Alert& a) {
+  BW_ASSIGN_OR_RETURN(Stmt s, conn_.Prepare("INSERT INTO alerts (created, org_id, user_id, source, event_id, "
+                                            "event_uuid, attribute_id, attribute_uuid, value, sighting_id, "
+                                            "acknowledged, acknowledged_by, acknowledged_at) "
+                                            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+  s.Bind(1, a.created).Bind(2, a.org_id).Bind(3, a.user_id).Bind(4, a.source).Bind(5, a.event_id);
+  s.Bind(6, a.event_uuid).Bind(7, a.attribute_id).Bind(8, a.attribute_uuid).Bind(9, a.value);
+  s.Bind(10, a.sighting_id).Bind(11, int64_t{a.acknowledged ? 1 : 0}).Bind(12, a.acknowledged_by);
+  s.Bind(13, a.acknowledged_at);
+  BW_RETURN_IF_ERROR(s.Run());
+  a.id = conn_.LastInsertId();
+  return Ok();
+}
+
+Status Writer::AcknowledgeAlert(Id id, Id user_id, int64_t at) {
+  BW_ASSIGN_OR_RETURN(Stmt s, conn_.Prepare("UPDATE alerts SET acknowledged = 1, acknowledged_by = ?, "
+                                            "acknowledged_at = ? WHERE id = ?"));
+  s.Bind(1, user_id).Bind(2, at).Bind(3, id);
+  BW_RETURN_IF_ERROR(s.Run());
+  if (conn_.Changes() == 0) return MakeError(ErrorCode::kNotFound, "alert " + std::to_string(id) + " not found");
+  return Ok();
+}
+
 Status Writer::AppendChange(model::Change& change) {
   change.time_micros = clock_.NowMicros();
   BW_RETURN_IF_ERROR(LogAt(change.entity, change.uuid, change.event_id, change.action, change.time_micros));
