@@ -384,14 +384,20 @@ Status Hub::SearchAttributes(const Principal& p, const SearchRequest& r,
       }
       if (warninglists && warninglist::Warned(*warninglists, row.attribute)) return true;
       if (evaluator) {
-        store::SightingQuery sq;
-        sq.attribute_ids.push_back(row.attribute.id);
-        auto sightings = txn.ListSightings(sq);
-        if (!sightings.ok()) {
-          lifecycle_error = std::move(sightings).error();
-          return false;
+        // Sightings are read only for events that have any (the event header keeps the newest sighting's
+        // time), so filtering a never-sighted corpus costs no extra query per attribute.
+        std::vector<model::Sighting> sightings;
+        if (row.event.sighting_timestamp > 0) {
+          store::SightingQuery sq;
+          sq.attribute_ids.push_back(row.attribute.id);
+          auto found = txn.ListSightings(sq);
+          if (!found.ok()) {
+            lifecycle_error = std::move(found).error();
+            return false;
+          }
+          sightings = std::move(found).value();
         }
-        if (LifecycleExcludes(r, evaluator->Evaluate(row.event, row.attribute, *sightings, now))) return true;
+        if (LifecycleExcludes(r, evaluator->Evaluate(row.event, row.attribute, sightings, now))) return true;
       }
       if (!pager.Take()) return true;
       bool local_hidden = false;
@@ -455,13 +461,15 @@ void DropWarned(const warninglist::WarninglistSet& lists, model::Event& e) {
 
 // excludeDecayed / excludeExpired on whole events: one sightings query for the event, then each attribute.
 Status Hub::DropOutOfLifecycle(const SearchRequest& r, model::Event& e) {
-  store::SightingQuery q;
-  q.event_ids.push_back(e.id);
   std::vector<model::Sighting> sightings;
-  BW_RETURN_IF_ERROR(store_.Read([&](store::ReadTxn& txn) -> Status {
-    BW_ASSIGN_OR_RETURN(sightings, txn.ListSightings(q));
-    return Ok();
-  }));
+  if (e.sighting_timestamp > 0) {  // the event has sightings: read them once
+    store::SightingQuery q;
+    q.event_ids.push_back(e.id);
+    BW_RETURN_IF_ERROR(store_.Read([&](store::ReadTxn& txn) -> Status {
+      BW_ASSIGN_OR_RETURN(sightings, txn.ListSightings(q));
+      return Ok();
+    }));
+  }
   std::unordered_map<Id, std::vector<model::Sighting>> by_attribute;
   for (auto& s : sightings) by_attribute[s.attribute_id].push_back(std::move(s));
   const auto evaluator = LifecycleEvaluator();
