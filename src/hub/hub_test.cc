@@ -7,6 +7,7 @@
 
 #include "access/roles.h"
 #include "common/uuid.h"
+#include "hub/hub_test_util.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace bulwark::hub {
@@ -18,51 +19,8 @@ namespace fs = std::filesystem;
 class HubTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("bulwark-hub-test-" + NewUuidV4());
-    fs::create_directories(dir_);
-    store::SqliteOptions options;
-    options.path = (dir_ / "hub.db").string();
-    store_ = std::move(store::OpenSqliteStore(options, clock_).value());
-    hub_ = std::make_unique<Hub>(*store_, clock_, HubOptions{}, MakeNullLogger());
-    ASSERT_TRUE(hub_->CreateSiteAdmin("Operator", "admin@op.test").ok());
-    admin_ = AdminPrincipal();
-    a_ = MakeOrgPublisher("Org A", "a@a.test");
-    b_ = MakeOrgPublisher("Org B", "b@b.test");
-  }
-  void TearDown() override {
-    hub_.reset();
-    store_.reset();
-    fs::remove_all(dir_);
-  }
-
-  Principal AdminPrincipal() {
-    Principal p;
-    EXPECT_TRUE(store_->Read([&](store::ReadTxn& txn) -> Status {
-      auto u = txn.FindUserByEmail("admin@op.test");
-      p.user = *u.value();
-      p.org = *txn.GetOrganisation(p.user.org_id).value();
-      p.role = *txn.GetRole(p.user.role_id).value();
-      return Ok();
-    }).ok());
-    return p;
-  }
-
-  Principal MakeOrgPublisher(const std::string& name, const std::string& email) {
-    misp::OrganisationInput oi;
-    oi.org.name = name;
-    oi.present = {"name"};
-    auto org = hub_->AddOrganisation(admin_, oi).value();
-    misp::UserInput ui;
-    ui.user.email = email;
-    ui.user.org_id = org.id;
-    ui.user.role_id = access::kRolePublisher;
-    ui.present = {"email", "org_id", "role_id"};
-    auto user = hub_->AddUser(admin_, ui).value();
-    Principal p;
-    p.user = user;
-    p.org = org;
-    p.role = access::DefaultRoles()[access::kRolePublisher - 1];
-    return p;
+    a_ = t_.AddOrgUser("Org A", "a@a.test", access::kRolePublisher);
+    b_ = t_.AddOrgUser("Org B", "b@b.test", access::kRolePublisher);
   }
 
   static misp::EventInput ParseEventJson(const std::string& text) {
@@ -80,11 +38,12 @@ class HubTest : public ::testing::Test {
     return seq;
   }
 
-  FakeClock clock_{int64_t{1'760'000'000} * 1'000'000};
-  fs::path dir_;
-  std::unique_ptr<store::Store> store_;
-  std::unique_ptr<Hub> hub_;
-  Principal admin_, a_, b_;
+  test_support::TestHub t_{"hub-test"};
+  FakeClock& clock_ = t_.clock;
+  std::unique_ptr<store::Store>& store_ = t_.store;
+  std::unique_ptr<Hub>& hub_ = t_.hub;
+  Principal& admin_ = t_.admin;
+  Principal a_, b_;
 };
 
 TEST_F(HubTest, AddEventNormalisesAndAppliesDefaults) {

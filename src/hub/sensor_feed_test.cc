@@ -8,6 +8,7 @@
 
 #include "access/roles.h"
 #include "common/uuid.h"
+#include "hub/hub_test_util.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace bulwark::hub {
@@ -19,35 +20,8 @@ namespace fs = std::filesystem;
 class SensorFeedTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("bulwark-sensor-feed-test-" + NewUuidV4());
-    fs::create_directories(dir_);
-    store::SqliteOptions options;
-    options.path = (dir_ / "hub.db").string();
-    store_ = std::move(store::OpenSqliteStore(options, clock_).value());
-    hub_ = std::make_unique<Hub>(*store_, clock_, HubOptions{}, MakeNullLogger());
-    ASSERT_TRUE(hub_->CreateSiteAdmin("Operator", "admin@op.test").ok());
-    admin_ = PrincipalForUser(*store_, "admin@op.test").value();
-    a_ = MakeOrgPublisher("Org A", "a@a.test");
-    b_ = MakeOrgPublisher("Org B", "b@b.test");
-  }
-  void TearDown() override {
-    hub_.reset();
-    store_.reset();
-    fs::remove_all(dir_);
-  }
-
-  Principal MakeOrgPublisher(const std::string& name, const std::string& email) {
-    misp::OrganisationInput oi;
-    oi.org.name = name;
-    oi.present = {"name"};
-    auto org = hub_->AddOrganisation(admin_, oi).value();
-    misp::UserInput ui;
-    ui.user.email = email;
-    ui.user.org_id = org.id;
-    ui.user.role_id = access::kRolePublisher;
-    ui.present = {"email", "org_id", "role_id"};
-    EXPECT_TRUE(hub_->AddUser(admin_, ui).ok());
-    return PrincipalForUser(*store_, email).value();
+    a_ = t_.AddOrgUser("Org A", "a@a.test", access::kRolePublisher);
+    b_ = t_.AddOrgUser("Org B", "b@b.test", access::kRolePublisher);
   }
 
   model::Event Add(const Principal& p, const std::string& json, bool publish = true) {
@@ -89,11 +63,12 @@ class SensorFeedTest : public ::testing::Test {
     return nullptr;
   }
 
-  FakeClock clock_{int64_t{1'760'000'000} * 1'000'000};
-  fs::path dir_;
-  std::unique_ptr<store::Store> store_;
-  std::unique_ptr<Hub> hub_;
-  Principal admin_, a_, b_;
+  test_support::TestHub t_{"sensor-feed-test"};
+  FakeClock& clock_ = t_.clock;
+  std::unique_ptr<store::Store>& store_ = t_.store;
+  std::unique_ptr<Hub>& hub_ = t_.hub;
+  Principal& admin_ = t_.admin;
+  Principal a_, b_;
 };
 
 TEST_F(SensorFeedTest, FullLoadHoldsOnlyActionableAttributesOfPublishedEvents) {

@@ -10,6 +10,7 @@
 #include "common/uuid.h"
 #include "hub/sensor_feed.h"
 #include "match/sighting_queue.h"
+#include "hub/hub_test_util.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace bulwark::match {
@@ -22,34 +23,12 @@ namespace fs = std::filesystem;
 class HubSourceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("bulwark-hub-source-test-" + NewUuidV4());
-    fs::create_directories(dir_);
-    store::SqliteOptions options;
-    options.path = (dir_ / "hub.db").string();
-    store_ = std::move(store::OpenSqliteStore(options, clock_).value());
-    hub_ = std::make_unique<hub::Hub>(*store_, clock_, hub::HubOptions{}, MakeNullLogger());
-    ASSERT_TRUE(hub_->CreateSiteAdmin("Operator", "admin@op.test").ok());
-    admin_ = hub::PrincipalForUser(*store_, "admin@op.test").value();
-    misp::OrganisationInput oi;
-    oi.org.name = "Sensor Org";
-    oi.present = {"name"};
-    auto org = hub_->AddOrganisation(admin_, oi).value();
-    misp::UserInput ui;
-    ui.user.email = "sensor@s.test";
-    ui.user.org_id = org.id;
-    ui.user.role_id = access::kRoleUser;
-    ui.present = {"email", "org_id", "role_id"};
-    ASSERT_TRUE(hub_->AddUser(admin_, ui).ok());
+    t_.AddOrgUser("Sensor Org", "sensor@s.test", access::kRoleUser);
     key_ = hub_->AddApiKey(admin_, "sensor@s.test", {}).value().clear_key;
     feed_ = std::make_unique<hub::SensorFeed>(*hub_);
     StartServer();
   }
-  void TearDown() override {
-    server_.reset();
-    hub_.reset();
-    store_.reset();
-    fs::remove_all(dir_);
-  }
+  void TearDown() override { server_.reset(); }  // before the hub it serves
 
   void StartServer() {
     http::Router router;
@@ -111,14 +90,13 @@ class HubSourceTest : public ::testing::Test {
     return n;
   }
 
-  FakeClock clock_{int64_t{1'760'000'000} * 1'000'000};
-  fs::path dir_;
+  hub::test_support::TestHub t_{"hub-source-test"};
+  fs::path& dir_ = t_.dir;
+  std::unique_ptr<hub::Hub>& hub_ = t_.hub;
+  access::Principal& admin_ = t_.admin;
   Metrics metrics_;
-  std::unique_ptr<store::Store> store_;
-  std::unique_ptr<hub::Hub> hub_;
   std::unique_ptr<hub::SensorFeed> feed_;
   std::unique_ptr<http::HttpServer> server_;
-  access::Principal admin_;
   std::string key_, url_;
   std::atomic<int> requests_{0};
   std::atomic<bool> garbage_{false};

@@ -7,6 +7,7 @@
 
 #include "access/roles.h"
 #include "common/uuid.h"
+#include "hub/hub_test_util.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace bulwark::match {
@@ -16,32 +17,7 @@ namespace fs = std::filesystem;
 
 class StoreSourceTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("bulwark-store-source-test-" + NewUuidV4());
-    fs::create_directories(dir_);
-    store::SqliteOptions options;
-    options.path = (dir_ / "hub.db").string();
-    store_ = std::move(store::OpenSqliteStore(options, clock_).value());
-    hub_ = std::make_unique<hub::Hub>(*store_, clock_, hub::HubOptions{}, MakeNullLogger());
-    ASSERT_TRUE(hub_->CreateSiteAdmin("Operator", "admin@op.test").ok());
-    admin_ = hub::PrincipalForUser(*store_, "admin@op.test").value();
-    misp::OrganisationInput oi;
-    oi.org.name = "Sensor Org";
-    oi.present = {"name"};
-    auto org = hub_->AddOrganisation(admin_, oi).value();
-    misp::UserInput ui;
-    ui.user.email = "sensor@s.test";
-    ui.user.org_id = org.id;
-    ui.user.role_id = access::kRoleUser;
-    ui.present = {"email", "org_id", "role_id"};
-    ASSERT_TRUE(hub_->AddUser(admin_, ui).ok());
-    sensor_ = hub::PrincipalForUser(*store_, "sensor@s.test").value();
-  }
-  void TearDown() override {
-    hub_.reset();
-    store_.reset();
-    fs::remove_all(dir_);
-  }
+  void SetUp() override { sensor_ = t_.AddOrgUser("Sensor Org", "sensor@s.test", access::kRoleUser); }
 
   model::Event Add(const std::string& json, bool publish = true) {
     auto e = hub_->AddEvent(admin_, misp::ParseEvent(boost::json::parse(json)).value());
@@ -52,11 +28,10 @@ class StoreSourceTest : public ::testing::Test {
     return std::move(e).value();
   }
 
-  FakeClock clock_{int64_t{1'760'000'000} * 1'000'000};
-  fs::path dir_;
-  std::unique_ptr<store::Store> store_;
-  std::unique_ptr<hub::Hub> hub_;
-  access::Principal admin_, sensor_;
+  hub::test_support::TestHub t_{"store-source-test"};
+  std::unique_ptr<hub::Hub>& hub_ = t_.hub;
+  access::Principal& admin_ = t_.admin;
+  access::Principal sensor_;
 };
 
 TEST(ToEventIndicatorsTest, CarriesEventContextAndMergesTags) {
