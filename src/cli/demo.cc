@@ -169,6 +169,8 @@ int RunDemo(const Config& config) {
     ddos.attributes.push_back(Attr("ip-src", src, "Top talker in the SYN flood"));
   }
   ddos.attributes.push_back(Attr("AS", "AS64511", "Origin of most flood traffic (documentation ASN)"));
+  // The booter's control panel sits in the netblock that also hosts the phishing kit: a CIDR correlation.
+  ddos.attributes.push_back(Attr("ip-src", "198.51.100.0/24", "Netblock of the booter control panel"));
   auto e2 = hub.AddEvent(As(*admin, orgs[5], publishers[5]), ddos);
   if (!e2.ok()) return fail("DDoS event", e2.error());
 
@@ -188,7 +190,8 @@ int RunDemo(const Config& config) {
   // 4. Internal triage note of the Sylvanian CERT: organisation only.
   auto internal = Event("Sylvania CERT internal triage: suspicious logins on party webmail", "2026-11-03",
                         model::ThreatLevel::kLow, model::Distribution::kOrganisation, 0, {"tlp:red"});
-  internal.attributes = {Attr("ip-src", "198.51.100.77", "Repeated failed logins")};
+  internal.attributes = {Attr("ip-src", "198.51.100.77", "Repeated failed logins"),
+                         Attr("ip-src", "198.51.100.23", "Also logged in successfully once: the phishing kit's host")};
   auto e4 = hub.AddEvent(As(*admin, orgs[3], publishers[3]), internal);
   if (!e4.ok()) return fail("internal event", e4.error());
 
