@@ -173,14 +173,21 @@ Result<EventCorrelations> CorrelationService::ForEvent(const access::Principal& 
     BW_ASSIGN_OR_RETURN(auto event, t.GetEvent(event_id));
     if (!event || !access::CanSeeEvent(p, *event)) return Ok();
     found = true;
-    std::vector<Id> own_ids = snap->AttributesOfEvent(event_id);
-    BW_RETURN_IF_ERROR(LoadVisible(t, p, own_ids, own));
-    std::vector<Id> candidates;
-    size_t budget = snap->options().max_hits;
-    for (Id id : own_ids) {
-      if (own.count(id) == 0) continue;
+    // Look up first (index only), then read from the store just the event's attributes that correlate: a
+    // 100,000-attribute event with a handful of correlations costs a handful of row reads, not 100,000.
+    std::vector<std::pair<Id, LookupResult>> correlating;
+    std::vector<Id> correlating_ids;
+    for (Id id : snap->AttributesOfEvent(event_id)) {
       LookupResult r = snap->Correlations(id);
       if (r.hits.empty() && r.over_correlating.empty()) continue;
+      correlating_ids.push_back(id);
+      correlating.emplace_back(id, std::move(r));
+    }
+    BW_RETURN_IF_ERROR(LoadVisible(t, p, correlating_ids, own));
+    std::vector<Id> candidates;
+    size_t budget = snap->options().max_hits;
+    for (auto& [id, r] : correlating) {
+      if (own.count(id) == 0) continue;
       if (r.hits.size() > budget) {
         r.hits.resize(budget);
         r.truncated = true;
