@@ -2,7 +2,9 @@
 // second), and checks per second on a realistic mix of typed values (target: at least 5,000,000 per second):
 // 40% IPv4 (ip-dst), 5% IPv6 (ip-dst), 35% domains (domain), 20% URLs (url); about one value in five is in a
 // list (public DNS resolvers, cloud ranges, top domains), the rest are random. Also the untyped check that
-// warninglists/checkValue runs (every list applies), and two threads sharing one set.
+// warninglists/checkValue runs (every list applies), and two threads sharing one set. The mix checks put hits
+// into one reused vector (CheckInto); BM_CheckTypedMixReturnedVector goes through Check() instead, and
+// BM_CheckTypedKind/* runs each kind of value of the mix alone.
 //
 //   cmake -S . -B build/warninglist-rel -G Ninja -DCMAKE_BUILD_TYPE=Release -DBULWARK_BENCH=ON
 //   cmake --build build/warninglist-rel --target warninglist_bench
@@ -14,6 +16,8 @@
 #include <filesystem>
 #include <random>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "warninglist/warninglist.h"
@@ -134,26 +138,70 @@ void BM_CompileOnly(benchmark::State& state) {
 }
 BENCHMARK(BM_CompileOnly)->Unit(benchmark::kMillisecond)->Iterations(3);
 
-void CheckLoop(benchmark::State& state, bool typed) {
-  const auto set = Set();
-  const auto& mix = Mix();
-  size_t i = 0;
-  size_t hits = 0;
-  for (auto _ : state) {
-    const Value& v = mix[i++ & (mix.size() - 1)];
-    auto h = set->Check(typed ? std::string_view(v.type) : std::string_view(), v.value);
-    hits += h.size();
-    benchmark::DoNotOptimize(h);
+// The part of the mix of one kind: "ipv4", "ipv6", "domain", "url"; empty: all of it.
+const std::vector<Value>& MixOf(std::string_view kind) {
+  static const auto split = [] {
+    std::vector<std::pair<std::string, std::vector<Value>>> parts = {{"ipv4", {}}, {"ipv6", {}}, {"domain", {}},
+                                                                     {"url", {}}};
+    for (const Value& v : Mix()) {
+      const size_t i = v.type == "url" ? 3 : v.type == "domain" ? 2 : v.value.find(':') != std::string::npos ? 1 : 0;
+      parts[i].second.push_back(v);
+    }
+    return parts;
+  }();
+  for (const auto& [name, values] : split) {
+    if (name == kind) return values;
   }
-  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
-  state.counters["hits_per_value"] = static_cast<double>(hits) / static_cast<double>(state.iterations());
+  return Mix();
 }
 
-void BM_CheckTypedMix(benchmark::State& state) { CheckLoop(state, true); }
+enum class Typed { kYes, kNo };
+enum class Into { kCallerVector, kReturnedVector };
+
+// Checks the values round-robin; hits go into one reused vector (CheckInto) or a vector returned per check.
+void CheckLoop(benchmark::State& state, Typed typed, Into into, std::string_view kind = {}) {
+  const auto set = Set();
+  const auto& mix = MixOf(kind);
+  size_t i = 0;
+  size_t hits = 0;
+  std::vector<Hit> buffer;
+  for (auto _ : state) {
+    const Value& v = mix[i];
+    if (++i == mix.size()) i = 0;
+    const std::string_view type = typed == Typed::kYes ? std::string_view(v.type) : std::string_view();
+    if (into == Into::kCallerVector) {
+      hits += set->CheckInto(type, v.value, buffer);
+      benchmark::DoNotOptimize(buffer.data());
+    } else {
+      auto h = set->Check(type, v.value);
+      hits += h.size();
+      benchmark::DoNotOptimize(h);
+    }
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+  const double per_value = static_cast<double>(hits) / static_cast<double>(state.iterations());
+  state.counters["hits_per_value"] = benchmark::Counter(per_value, benchmark::Counter::kAvgThreads);
+}
+
+// The issue 4 figure: the typed mix, hits into a caller-provided vector.
+void BM_CheckTypedMix(benchmark::State& state) { CheckLoop(state, Typed::kYes, Into::kCallerVector); }
 BENCHMARK(BM_CheckTypedMix);
 BENCHMARK(BM_CheckTypedMix)->Threads(2)->UseRealTime();
 
-void BM_CheckUntypedMix(benchmark::State& state) { CheckLoop(state, false); }
+// The same through Check(), which returns a new vector (allocated when there is a hit).
+void BM_CheckTypedMixReturnedVector(benchmark::State& state) { CheckLoop(state, Typed::kYes, Into::kReturnedVector); }
+BENCHMARK(BM_CheckTypedMixReturnedVector);
+
+// Each kind of value of the mix alone.
+void BM_CheckTypedKind(benchmark::State& state, const char* kind) {
+  CheckLoop(state, Typed::kYes, Into::kCallerVector, kind);
+}
+BENCHMARK_CAPTURE(BM_CheckTypedKind, ipv4, "ipv4");
+BENCHMARK_CAPTURE(BM_CheckTypedKind, ipv6, "ipv6");
+BENCHMARK_CAPTURE(BM_CheckTypedKind, domain, "domain");
+BENCHMARK_CAPTURE(BM_CheckTypedKind, url, "url");
+
+void BM_CheckUntypedMix(benchmark::State& state) { CheckLoop(state, Typed::kNo, Into::kCallerVector); }
 BENCHMARK(BM_CheckUntypedMix);
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "api/http/http.h"
+#include "common/json_text.h"
 
 namespace {
 
@@ -32,7 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (q != std::string::npos) (void)bulwark::http::ParseQuery(std::string_view(input).substr(q + 1));
   (void)bulwark::http::PercentDecode(path, false);
   (void)bulwark::http::PercentDecode(input, true);
-  (void)bulwark::http::JsonEscape(input);
+  (void)bulwark::JsonQuoted(input);
   auto match = Routes().Find(size % 2 ? "GET" : "DELETE", path);
   if (match.kind == bulwark::http::Router::Match::Kind::kFound && match.handler == nullptr) __builtin_trap();
   return 0;

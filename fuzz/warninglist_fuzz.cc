@@ -1,11 +1,12 @@
 // Fuzzes the warninglist parser (misp-warninglists list.json) and the compiled matcher: the input is split
 // at the first NUL byte into a list document and a value; a document that parses is compiled alone and the
 // value checked against it with every list-relevant attribute type, then against a fixed set of one list of
-// each type.
+// each type; CheckInto (hits into a reused vector) must give the same hits as Check.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string_view>
+#include <vector>
 
 #include "warninglist/warninglist.h"
 #include "warninglist/warninglist_set.h"
@@ -32,8 +33,14 @@ std::shared_ptr<const WarninglistSet> FixedSet() {
 }
 
 void CheckAll(const WarninglistSet& set, std::string_view value) {
+  std::vector<bulwark::warninglist::Hit> reused;  // CheckInto into one vector must agree with Check
   for (std::string_view type : {"", "ip-dst", "domain", "url", "domain|ip", "md5", "email-src", "comment"}) {
-    for (const auto& hit : set.Check(type, value)) {
+    const auto hits = set.Check(type, value);
+    if (set.CheckInto(type, value, reused) != hits.size()) __builtin_trap();
+    for (size_t i = 0; i < hits.size(); ++i) {
+      if (reused[i].list_id != hits[i].list_id || reused[i].matched != hits[i].matched) __builtin_trap();
+    }
+    for (const auto& hit : hits) {
       // Views must point into the set or the value: touching them lets ASan catch dangling ones.
       volatile char sink = hit.name.empty() ? 0 : hit.name[0];
       sink = hit.matched.empty() ? 0 : hit.matched[0];

@@ -1,5 +1,7 @@
 #include "api/api_util.h"
 
+#include <boost/json/monotonic_resource.hpp>
+
 #include "api/rate_limit.h"
 #include "common/crypto.h"
 
@@ -58,6 +60,9 @@ Result<json::value> ParseJsonBody(const ApiContext& ctx, const http::HttpRequest
   opt.max_depth = ctx.max_json_depth;
   opt.allow_invalid_utf8 = false;
   json::stream_parser parser(json::storage_ptr(), opt);
+  // The tree lives as long as the request: one arena for all its nodes (freed at once) instead of an
+  // allocation per string, array and object.
+  parser.reset(json::make_shared_resource<json::monotonic_resource>());
   boost::system::error_code ec;
   size_t consumed = parser.write_some(body.data(), body.size(), ec);
   if (!ec) parser.finish(ec);

@@ -9,6 +9,7 @@
 #include "api/export_stream.h"
 #include "api/render_cache.h"
 #include "api/routes_internal.h"
+#include "misp/misp_write.h"
 
 namespace bulwark::api {
 namespace {
@@ -68,9 +69,13 @@ Result<HttpResponse> StreamEvents(ApiContext& ctx, const access::Principal& p, h
       state->first = false;
       out += "{\"Event\":";
       const model::Event& e = state->batch[state->pos++];
-      json::object rendered = misp::RenderEvent(e, rctx);
-      if (state->annotator) state->annotator->AddDecayScores(e, rendered);
-      out += json::serialize(rendered);
+      if (state->annotator) {
+        json::object rendered = misp::RenderEvent(e, rctx);
+        state->annotator->AddDecayScores(e, rendered);
+        out += json::serialize(rendered);
+      } else {
+        misp::WriteEvent(out, e, rctx);
+      }
       out += "}";
     }
     state->first = false;
@@ -106,12 +111,11 @@ Result<HttpResponse> StreamAttributes(ApiContext& ctx, const access::Principal& 
     BW_RETURN_IF_ERROR(ctx.hub.SearchAttributes(p, batch, [&](const store::AttributeRow& row) {
       if (!state->first) state->pending += ",";
       state->first = false;
+      misp::WriteAttribute(state->pending, row.attribute, &row.event);
       if (state->annotator) {
-        json::object rendered = misp::RenderAttribute(row.attribute, &row.event);
-        state->annotator->AddDecayScore(row.event, row.attribute, rendered);
-        state->pending += json::serialize(rendered);
-      } else {
-        state->pending += json::serialize(misp::RenderAttribute(row.attribute, &row.event));
+        json::object extra;
+        state->annotator->AddDecayScore(row.event, row.attribute, extra);
+        misp::AppendMembers(state->pending, extra);
       }
       state->req.after_id = row.attribute.id;
       ++n;
@@ -175,10 +179,19 @@ void RegisterDeleteRoutes(http::Router& r, ApiContext& ctx, const std::string& c
   }
 }
 
-json::object WithWarnings(const Annotator& annotator, const model::Attribute& a) {
-  json::object o = misp::RenderAttribute(a, nullptr);
-  annotator.AddWarnings(a, o);
-  return o;
+// attributes/add|edit: the attribute as attributes/view writes it, with its warninglist hits.
+void WriteWithWarnings(std::string& out, const Annotator& annotator, const model::Attribute& a) {
+  misp::WriteAttribute(out, a, nullptr);
+  json::object extra;
+  annotator.AddWarnings(a, extra);
+  misp::AppendMembers(out, extra);
+}
+
+http::HttpResponse AttributeReply(const Annotator& annotator, const model::Attribute& a) {
+  std::string body = "{\"Attribute\":";
+  WriteWithWarnings(body, annotator, a);
+  body += '}';
+  return http::HttpResponse::Json(200, std::move(body));
 }
 
 // The rendered object's "Attribute" list is in the order of o.attributes.
@@ -194,46 +207,42 @@ void AnnotateObjectAttributes(const Annotator& annotator, const model::Object& o
 }  // namespace
 
 HttpResponse StreamEventView(RenderCache& cache, model::Event event, std::shared_ptr<const Annotator> annotator) {
-  // The header (everything but the children) is rendered once; its empty "Attribute":[] and "Object":[] are
-  // where the children are written, a few hundred at a time, so no JSON tree of the whole event is built.
+  // The header (everything but the children) is rendered once as a tree, so annotations can join it; the
+  // children are written as text into its empty "Attribute":[] and "Object":[] a few hundred at a time, so no
+  // JSON tree of the whole event is ever built.
   const misp::RenderContext header_context = cache.Context(false);
   json::object rendered = misp::RenderEvent(event, header_context);
   if (annotator) annotator->AddRelatedEvents(rendered, header_context);
-  std::string header = json::serialize(Enveloped("Event", std::move(rendered)));
-  const size_t attr_at = header.find("\"Attribute\":[]");
-  const size_t obj_at = header.find("\"Object\":[]");
-  if (attr_at == std::string::npos || obj_at == std::string::npos || obj_at < attr_at) {
-    return JsonResponse(200, Enveloped("Event", misp::RenderEvent(event, cache.Context())));  // not expected
-  }
+  Result<misp::EventFrame> frame = misp::FrameEvent(Enveloped("Event", std::move(rendered)));
+  if (!frame.ok()) return http::ErrorResponse(frame.error(), "");  // not expected: RenderEvent always has both
   struct State {
     model::Event event;
     std::shared_ptr<const Annotator> annotator;
-    std::string header;
-    size_t attr_split = 0;  // just after the '[' of "Attribute":[
-    size_t obj_split = 0;   // just after the '[' of "Object":[
-    int stage = 0;          // 0 head, 1 attributes, 2 middle, 3 objects, 4 tail
+    misp::EventFrame frame;
+    int stage = 0;  // 0 head, 1 attributes, 2 middle, 3 objects, 4 tail
     size_t pos = 0;
   };
   auto st = std::make_shared<State>();
   st->event = std::move(event);
   st->annotator = std::move(annotator);
-  st->header = std::move(header);
-  st->attr_split = attr_at + std::string_view("\"Attribute\":[").size();
-  st->obj_split = obj_at + std::string_view("\"Object\":[").size();
+  st->frame = std::move(frame).value();
   return Streamed(200, [st](std::string& out) {
     constexpr size_t kPerChunk = 256;
     switch (st->stage) {
       case 0:
-        out.append(st->header, 0, st->attr_split);
+        out += st->frame.head;
         st->stage = 1;
         return true;
       case 1:
         for (size_t n = 0; n < kPerChunk && st->pos < st->event.attributes.size(); ++n, ++st->pos) {
           if (st->pos > 0) out += ',';
           const model::Attribute& a = st->event.attributes[st->pos];
-          json::object rendered_attribute = misp::RenderEventAttribute(a);
-          if (st->annotator) st->annotator->Annotate(a, rendered_attribute);
-          out += json::serialize(rendered_attribute);
+          misp::WriteEventAttribute(out, a);
+          if (st->annotator) {
+            json::object extra;
+            st->annotator->Annotate(a, extra);
+            misp::AppendMembers(out, extra);
+          }
         }
         if (st->pos == st->event.attributes.size()) {
           st->stage = 2;
@@ -241,21 +250,25 @@ HttpResponse StreamEventView(RenderCache& cache, model::Event event, std::shared
         }
         return true;
       case 2:
-        out.append(st->header, st->attr_split, st->obj_split - st->attr_split);
+        out += st->frame.middle;
         st->stage = 3;
         return true;
       case 3:
         for (size_t n = 0; n < kPerChunk / 8 && st->pos < st->event.objects.size(); ++n, ++st->pos) {
           if (st->pos > 0) out += ',';
           const model::Object& o = st->event.objects[st->pos];
-          json::object rendered_object = misp::RenderEventObject(o);
-          if (st->annotator) AnnotateObjectAttributes(*st->annotator, o, rendered_object);
-          out += json::serialize(rendered_object);
+          if (st->annotator) {
+            json::object rendered_object = misp::RenderEventObject(o);
+            AnnotateObjectAttributes(*st->annotator, o, rendered_object);
+            out += json::serialize(rendered_object);
+          } else {
+            misp::WriteObject(out, o, true);
+          }
         }
         if (st->pos == st->event.objects.size()) st->stage = 4;
         return true;
       default:
-        out.append(st->header, st->obj_split, std::string::npos);
+        out += st->frame.tail;
         return false;
     }
   });
@@ -269,7 +282,7 @@ void RegisterMispEventRoutes(http::Router& r, ApiContext& ctx) {
     BW_ASSIGN_OR_RETURN(misp::EventInput in, misp::ParseEvent(body));
     BW_ASSIGN_OR_RETURN(model::Event e, ctx.hub.AddEvent(p, std::move(in)));
     RenderCache cache(ctx.hub);
-    return JsonResponse(200, Enveloped("Event", misp::RenderEvent(e, cache.Context())));
+    return StreamEventView(cache, std::move(e), nullptr);
   }));
   auto edit = [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
     BW_ASSIGN_OR_RETURN(json::value body, ParseJsonBody(ctx, req));
@@ -277,7 +290,7 @@ void RegisterMispEventRoutes(http::Router& r, ApiContext& ctx) {
     BW_ASSIGN_OR_RETURN(misp::EventInput in, misp::ParseEvent(body));
     BW_ASSIGN_OR_RETURN(model::Event e, ctx.hub.EditEvent(p, hub::EventRef{RefParam(req, "id")}, std::move(in)));
     RenderCache cache(ctx.hub);
-    return JsonResponse(200, Enveloped("Event", misp::RenderEvent(e, cache.Context())));
+    return StreamEventView(cache, std::move(e), nullptr);
   };
   r.Add("POST", "/events/edit/{id}", "misp.events.edit", Authed(ctx, edit));
   r.Add("PUT", "/events/edit/{id}", "misp.events.edit", Authed(ctx, edit));
@@ -347,18 +360,20 @@ void RegisterMispEventRoutes(http::Router& r, ApiContext& ctx) {
     BW_ASSIGN_OR_RETURN(std::vector<misp::AttributeInput> in, misp::ParseAttributeList(body));
     BW_ASSIGN_OR_RETURN(auto added, ctx.hub.AddAttributes(p, hub::EventRef{RefParam(req, "event_id")}, std::move(in)));
     const Annotator annotator(ctx, p);
-    if (!is_list && added.size() == 1) return JsonResponse(200, Enveloped("Attribute", WithWarnings(annotator, added[0])));
-    json::array list;
-    for (const auto& a : added) list.emplace_back(WithWarnings(annotator, a));
-    json::object o;
-    o["Attribute"] = std::move(list);
-    return JsonResponse(200, o);
+    if (!is_list && added.size() == 1) return AttributeReply(annotator, added[0]);
+    std::string reply = "{\"Attribute\":[";
+    for (size_t i = 0; i < added.size(); ++i) {
+      if (i > 0) reply += ',';
+      WriteWithWarnings(reply, annotator, added[i]);
+    }
+    reply += "]}";
+    return http::HttpResponse::Json(200, std::move(reply));
   }));
   auto attr_edit = [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
     BW_ASSIGN_OR_RETURN(json::value body, ParseJsonBody(ctx, req));
     BW_ASSIGN_OR_RETURN(misp::AttributeInput in, misp::ParseAttribute(body));
     BW_ASSIGN_OR_RETURN(model::Attribute a, ctx.hub.EditAttribute(p, RefParam(req, "id"), std::move(in)));
-    return JsonResponse(200, Enveloped("Attribute", WithWarnings(Annotator(ctx, p), a)));
+    return AttributeReply(Annotator(ctx, p), a);
   };
   r.Add("POST", "/attributes/edit/{id}", "misp.attributes.edit", Authed(ctx, attr_edit));
   r.Add("PUT", "/attributes/edit/{id}", "misp.attributes.edit", Authed(ctx, attr_edit));
@@ -369,7 +384,7 @@ void RegisterMispEventRoutes(http::Router& r, ApiContext& ctx) {
   }));
   r.Add("GET", "/attributes/view/{id}", "misp.attributes.view", Authed(ctx, [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
     BW_ASSIGN_OR_RETURN(auto v, ctx.hub.ViewAttribute(p, RefParam(req, "id")));
-    return JsonResponse(200, Enveloped("Attribute", WithWarnings(Annotator(ctx, p), v.attribute)));
+    return AttributeReply(Annotator(ctx, p), v.attribute);
   }));
   r.Add("POST", "/attributes/restSearch", "misp.attributes.restSearch", Authed(ctx, [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
     BW_ASSIGN_OR_RETURN(json::value body, ParseJsonBody(ctx, req));

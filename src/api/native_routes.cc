@@ -8,6 +8,7 @@
 #include "api/api_util.h"
 #include "api/render_cache.h"
 #include "api/routes_internal.h"
+#include "misp/misp_write.h"
 
 namespace bulwark::api {
 namespace {
@@ -428,7 +429,7 @@ void RegisterNativeRoutes(http::Router& r, ApiContext& ctx) {
     int64_t last = 0;
     BW_RETURN_IF_ERROR(ctx.hub.SearchAttributes(p, sr, [&](const store::AttributeRow& row) {
       if (n++) body += ",";
-      body += json::serialize(misp::RenderAttribute(row.attribute, &row.event));
+      misp::WriteAttribute(body, row.attribute, &row.event);
       last = row.attribute.id;
       return true;
     }));
@@ -445,7 +446,7 @@ void RegisterNativeRoutes(http::Router& r, ApiContext& ctx) {
     auto rctx = cache.Context();
     BW_RETURN_IF_ERROR(ctx.hub.SearchEvents(p, sr, [&](model::Event& e) {
       if (n++) body += ",";
-      body += json::serialize(misp::RenderEvent(e, rctx));
+      misp::WriteEvent(body, e, rctx);
       last = e.id;
       return true;
     }));

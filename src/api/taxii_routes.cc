@@ -10,7 +10,7 @@
 #include "common/uuid.h"
 #include "store/sqlite/stix_store.h"
 #include "taxii/filters.h"
-#include "taxii/json_text.h"
+#include "common/json_text.h"
 #include "taxii/service.h"
 
 namespace bulwark::api {
@@ -56,15 +56,15 @@ std::string_view TitleFor(int status) {
 // The TAXII error resource (spec §3.6.1): title, description, error_id, error_code, http_status (a string).
 HttpResponse TaxiiError(int status, std::string_view code, std::string_view description, std::string_view field = {}) {
   std::string body = "{\"title\":";
-  taxii::AppendJsonString(body, TitleFor(status));
+  AppendJsonString(body, TitleFor(status));
   body += ",\"description\":";
-  taxii::AppendJsonString(body, description);
+  AppendJsonString(body, description);
   body += ",\"error_id\":\"" + NewUuidV4() + "\",\"error_code\":";
-  taxii::AppendJsonString(body, code);
+  AppendJsonString(body, code);
   body += ",\"http_status\":\"" + std::to_string(status) + "\"";
   if (!field.empty()) {
     body += ",\"details\":{\"field\":";
-    taxii::AppendJsonString(body, field);
+    AppendJsonString(body, field);
     body += "}";
   }
   body += "}";

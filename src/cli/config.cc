@@ -1,6 +1,7 @@
 #include "cli/config.h"
 
 #include <charconv>
+#include <fstream>
 #include <set>
 
 #include <toml++/toml.h>
@@ -64,6 +65,29 @@ Status CheckKeys(const toml::table& t, const std::string& table, const std::set<
   return Ok();
 }
 
+// The file's text, ASCII only. toml++ 3.3 (Debian's) reaches __builtin_unreachable on some non-ASCII code
+// points where it looks for whitespace (upstream issues #190, #295; fuzz/corpus/config/crash-non-ascii-*), so
+// they are rejected before parsing; strings can still hold any character as a \uXXXX escape.
+Result<std::string> ReadConfigText(const std::string& path) {
+  constexpr std::streamsize kMaxConfigBytes = 1 << 20;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return MakeError(ErrorCode::kInvalid, "config " + path + ": cannot be read");
+  std::string text(static_cast<size_t>(kMaxConfigBytes) + 1, '\0');
+  in.read(text.data(), kMaxConfigBytes + 1);
+  if (in.bad()) return MakeError(ErrorCode::kInvalid, "config " + path + ": cannot be read");
+  if (in.gcount() > kMaxConfigBytes) return MakeError(ErrorCode::kInvalid, "config " + path + ": larger than 1 MiB");
+  text.resize(static_cast<size_t>(in.gcount()));
+  int line = 1;
+  for (char c : text) {
+    if (c == '\n') ++line;
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      return MakeError(ErrorCode::kInvalid, "config " + path + ": non-ASCII character at line " +
+                                                std::to_string(line) + " (write it as a \\uXXXX escape in a string)");
+    }
+  }
+  return text;
+}
+
 }  // namespace
 
 Status ValidateLogLevel(const std::string& level) {
@@ -103,9 +127,10 @@ Status ParseListen(const std::string& listen, http::HttpServerOptions& out) {
 }
 
 Status LoadConfigFile(const std::string& path, Config& config) {
+  BW_ASSIGN_OR_RETURN(std::string text, ReadConfigText(path));
   toml::table root;
   try {
-    root = toml::parse_file(path);
+    root = toml::parse(text, path);
   } catch (const toml::parse_error& e) {
     return MakeError(ErrorCode::kInvalid, "config " + path + ": " + std::string(e.description()) + " at line " +
                                               std::to_string(e.source().begin.line));

@@ -183,6 +183,8 @@ Result<SearchRequest> ParseSearchRequest(const json::value& body, const Clock& c
         int64_t secs = 0;
         auto [ptr, ec] = std::from_chars(s->data(), s->data() + s->size(), secs);
         if (ec == std::errc() && ptr == s->data() + s->size()) {
+          // A negative span is meaningless, and now - INT64_MIN overflows.
+          if (secs < 0) return BadParam(key, "must not be negative");
           r.publish_timestamp_from = clock.NowSeconds() - secs;
         } else if (auto d = ParseDurationSeconds(*s)) {
           r.publish_timestamp_from = clock.NowSeconds() - *d;

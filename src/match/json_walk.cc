@@ -1,5 +1,6 @@
 #include "match/json_walk.h"
 
+#include <array>
 #include <cstdint>
 
 namespace bulwark::match {
@@ -35,10 +36,35 @@ void AppendUtf8(std::string& out, uint32_t cp) {
   }
 }
 
+// Byte classes for the hot loops: one table load per byte instead of a chain of comparisons.
+enum : uint8_t {
+  kStringStop = 1,  // '"', '\\' or a control character: ends the fast scan of a string
+  kScalar = 2,      // may appear in a number, true, false or null
+  kSpace = 4,       // JSON whitespace
+};
+
+constexpr std::array<uint8_t, 256> MakeJsonClasses() {
+  std::array<uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    uint8_t v = 0;
+    if (c == '"' || c == '\\' || c < 0x20) v |= kStringStop;
+    if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E' || (c >= 'a' && c <= 'z')) {
+      v |= kScalar;
+    }
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') v |= kSpace;
+    t[static_cast<size_t>(c)] = v;
+  }
+  return t;
+}
+
+constexpr std::array<uint8_t, 256> kJsonClass = MakeJsonClasses();
+
+inline uint8_t JsonClass(char c) { return kJsonClass[static_cast<uint8_t>(c)]; }
+
 }  // namespace
 
 void JsonWalker::SkipSpace() {
-  while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\r' || s_[pos_] == '\n')) ++pos_;
+  while (pos_ < s_.size() && (JsonClass(s_[pos_]) & kSpace) != 0) ++pos_;
 }
 
 bool JsonWalker::WalkImpl(std::string_view line, Callback cb) {
@@ -55,18 +81,22 @@ bool JsonWalker::WalkImpl(std::string_view line, Callback cb) {
 bool JsonWalker::String(std::string_view* out, std::string& buffer) {
   ++pos_;  // opening quote
   const size_t start = pos_;
-  while (pos_ < s_.size()) {
-    char c = s_[pos_];
-    if (c == '"') {
-      *out = s_.substr(start, pos_ - start);
-      ++pos_;
-      return true;
-    }
-    if (c == '\\') break;
-    if (static_cast<unsigned char>(c) < 0x20) return false;
-    ++pos_;
+  const char* p = s_.data();
+  const size_t n = s_.size();
+  size_t i = pos_;
+  while (i + 4 <= n && ((JsonClass(p[i]) | JsonClass(p[i + 1]) | JsonClass(p[i + 2]) | JsonClass(p[i + 3])) &
+                        kStringStop) == 0) {
+    i += 4;
   }
-  if (pos_ >= s_.size()) return false;
+  while (i < n && (JsonClass(p[i]) & kStringStop) == 0) ++i;
+  pos_ = i;
+  if (pos_ >= n) return false;
+  if (p[i] == '"') {
+    *out = s_.substr(start, pos_ - start);
+    ++pos_;
+    return true;
+  }
+  if (p[i] != '\\') return false;  // a control character
   // Slow path: unescape.
   buffer.assign(s_.substr(start, pos_ - start));
   while (pos_ < s_.size()) {
@@ -121,28 +151,28 @@ bool JsonWalker::String(std::string_view* out, std::string& buffer) {
 
 bool JsonWalker::SkipScalar() {
   const size_t start = pos_;
-  while (pos_ < s_.size()) {
+  while (pos_ < s_.size() && (JsonClass(s_[pos_]) & kScalar) != 0) ++pos_;
+  if (pos_ < s_.size()) {
     char c = s_[pos_];
-    if (c == ',' || c == '}' || c == ']' || c == ' ' || c == '\t' || c == '\r' || c == '\n') break;
-    bool ok = (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E' ||
-              (c >= 'a' && c <= 'z');
-    if (!ok) return false;
-    ++pos_;
+    if (c != ',' && c != '}' && c != ']' && (JsonClass(c) & kSpace) == 0) return false;
   }
   return pos_ > start;
 }
 
-bool JsonWalker::Value(Callback cb, int depth) {
+bool JsonWalker::Value(Callback cb, int depth, std::string_view top_key) {
   SkipSpace();
   if (pos_ >= s_.size()) return false;
   char c = s_[pos_];
-  if (c == '{') return Object(cb, depth + 1);
-  if (c == '[') return Array(cb, depth + 1);
+  if (c == '{' || c == '[') {
+    if (!top_key.empty()) path_.assign(top_key);
+    return c == '{' ? Object(cb, depth + 1) : Array(cb, depth + 1);
+  }
   if (c == '"') {
     const size_t off = pos_ + 1;
     std::string_view v;
     if (!String(&v, value_buf_)) return false;
-    if (path_.size() <= kMaxJsonPath) cb.fn(cb.self, path_, v, off);
+    std::string_view path = top_key.empty() ? std::string_view(path_) : top_key;
+    if (path.size() <= kMaxJsonPath) cb.fn(cb.self, path, v, off);
     return true;
   }
   return SkipScalar();
@@ -162,12 +192,18 @@ bool JsonWalker::Object(Callback cb, int depth) {
     if (pos_ >= s_.size() || s_[pos_] != '"') return false;
     std::string_view key;
     if (!String(&key, key_buf_)) return false;
-    if (path_len > 0) path_.push_back('.');
-    path_.append(key);
+    // A top-level key is the whole path: no copy unless the value nests.
+    std::string_view top_key;
+    if (path_len > 0) {
+      path_.push_back('.');
+      path_.append(key);
+    } else {
+      top_key = key;
+    }
     SkipSpace();
     if (pos_ >= s_.size() || s_[pos_] != ':') return false;
     ++pos_;
-    if (!Value(cb, depth)) return false;
+    if (!Value(cb, depth, top_key)) return false;
     path_.resize(path_len);
     SkipSpace();
     if (pos_ >= s_.size()) return false;
@@ -192,7 +228,7 @@ bool JsonWalker::Array(Callback cb, int depth) {
     return true;
   }
   while (true) {
-    if (!Value(cb, depth)) return false;
+    if (!Value(cb, depth, {})) return false;
     SkipSpace();
     if (pos_ >= s_.size()) return false;
     if (s_[pos_] == ',') {

@@ -29,7 +29,8 @@ class JsonWalker {
     void (*fn)(void*, std::string_view, std::string_view, size_t);
   };
   bool WalkImpl(std::string_view line, Callback cb);
-  bool Value(Callback cb, int depth);
+  // `top_key` is the key of a top-level member (the whole path, not yet copied into path_); empty elsewhere.
+  bool Value(Callback cb, int depth, std::string_view top_key);
   bool Object(Callback cb, int depth);
   bool Array(Callback cb, int depth);
   // Parses a string at pos_ (at the opening quote). *out is a view into the line or into `buffer`.

@@ -1,5 +1,6 @@
 #include "misp/json_fields.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -28,6 +29,20 @@ std::optional<int64_t> ParseDecimal(std::string_view s) {
 }
 
 }  // namespace
+
+KeySet::KeySet(std::initializer_list<std::string_view> keys) {
+  keys_.reserve(keys.size());
+  for (std::string_view k : keys) insert(k);
+}
+
+void KeySet::insert(std::string_view key) {
+  auto it = std::lower_bound(keys_.begin(), keys_.end(), key);
+  if (it == keys_.end() || *it != key) keys_.emplace(it, key);
+}
+
+size_t KeySet::count(std::string_view key) const {
+  return std::binary_search(keys_.begin(), keys_.end(), key) ? 1 : 0;
+}
 
 Result<std::optional<int64_t>> GetInt(const json::object& o, std::string_view key, std::string_view path) {
   const json::value* v = Find(o, key);
@@ -103,9 +118,10 @@ std::string IndexPath(std::string_view path, std::string_view key, size_t i) {
   return JoinPath(path, key) + "[" + std::to_string(i) + "]";
 }
 
-std::set<std::string> KeysOf(const json::object& o) {
-  std::set<std::string> keys;
-  for (const auto& kv : o) keys.emplace(kv.key());
+KeySet KeysOf(const json::object& o) {
+  KeySet keys;
+  keys.reserve(o.size());
+  for (const auto& kv : o) keys.insert(kv.key());
   return keys;
 }
 

@@ -17,7 +17,7 @@ std::string JoinPath(std::string_view path, std::string_view key);
 std::string IndexPath(std::string_view path, std::string_view key, size_t i);
 
 // The keys of o.
-std::set<std::string> KeysOf(const json::object& o);
+KeySet KeysOf(const json::object& o);
 
 // The object itself, or o[envelope] when that is an object. kBadRequest if v is not an object.
 Result<const json::object*> Unwrap(const json::value& v, std::string_view envelope);

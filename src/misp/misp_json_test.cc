@@ -406,9 +406,9 @@ TEST(MispJsonInput, DefaultsAndPresence) {
   EXPECT_EQ(in->event.distribution, model::Distribution::kCommunity);
   EXPECT_EQ(in->event.threat_level, model::ThreatLevel::kUndefined);
   EXPECT_EQ(in->event.analysis, model::Analysis::kInitial);
-  EXPECT_EQ(in->present, (std::set<std::string>{"info", "attribute_count", "Attribute"}));
+  EXPECT_EQ(in->present, (KeySet{"info", "attribute_count", "Attribute"}));
   const AttributeInput& a = in->attributes[0];
-  EXPECT_EQ(a.present, (std::set<std::string>{"value"}));
+  EXPECT_EQ(a.present, (KeySet{"value"}));
   EXPECT_FALSE(a.has_timestamp);
   EXPECT_EQ(a.attribute.distribution, model::Distribution::kInherit);
   EXPECT_FALSE(in->orgc.has_value());

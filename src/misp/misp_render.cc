@@ -1,8 +1,10 @@
 // model -> MISP JSON, in MISP 2.4/2.5's exact shapes and key order (see misp_json.h).
+#include <boost/json/parse.hpp>
 #include <string>
 
 #include "common/clock.h"
 #include "misp/misp_json.h"
+#include "misp/misp_write.h"
 
 namespace bulwark::misp {
 namespace {
@@ -10,14 +12,17 @@ namespace {
 json::string Str(int64_t n) { return json::string(std::to_string(n)); }
 json::string Str(model::Distribution d) { return Str(static_cast<int64_t>(d)); }
 
-json::value SeenValue(const std::optional<int64_t>& micros) {
-  if (!micros) return nullptr;
-  return json::string(FormatMicrosIso(*micros));
-}
-
 json::value DateTimeOrNull(int64_t epoch_seconds) {
   if (epoch_seconds == 0) return nullptr;
   return json::string(FormatDateTime(epoch_seconds));
+}
+
+// The tree of JSON text written by misp_write.cc. That text is always valid, so parsing cannot fail.
+template <typename Writer, typename... Args>
+json::object Parsed(Writer write, const Args&... args) {
+  std::string text;
+  write(text, args...);
+  return json::parse(text).as_object();
 }
 
 // Event.Org / Event.Orgc: the brief form when the org is known, else just the id.
@@ -26,103 +31,6 @@ json::object OrgBriefById(model::Id id, const RenderContext& ctx) {
   if (org != nullptr) return RenderOrganisationBrief(*org);
   json::object o;
   o["id"] = Str(id);
-  return o;
-}
-
-json::array RenderAppliedTags(const std::vector<model::AppliedTag>& tags) {
-  json::array out;
-  out.reserve(tags.size());
-  for (const model::AppliedTag& t : tags) out.emplace_back(RenderAppliedTag(t));
-  return out;
-}
-
-enum class AttributeShape { kStandalone, kInEvent };
-
-json::object RenderAttributeImpl(const model::Attribute& a, const model::Event* event, AttributeShape shape) {
-  json::object o;
-  o["id"] = Str(a.id);
-  o["type"] = a.type;
-  o["category"] = a.category;
-  o["to_ids"] = a.to_ids;
-  o["uuid"] = a.uuid;
-  o["event_id"] = Str(a.event_id);
-  o["distribution"] = Str(a.distribution);
-  o["timestamp"] = Str(a.timestamp);
-  o["comment"] = a.comment;
-  o["sharing_group_id"] = Str(a.sharing_group_id);
-  o["deleted"] = a.deleted;
-  o["disable_correlation"] = a.disable_correlation;
-  o["object_id"] = Str(a.object_id);
-  if (a.object_relation.empty()) {
-    o["object_relation"] = nullptr;
-  } else {
-    o["object_relation"] = a.object_relation;
-  }
-  o["first_seen"] = SeenValue(a.first_seen_micros);
-  o["last_seen"] = SeenValue(a.last_seen_micros);
-  o["value"] = a.Value();
-  if (shape == AttributeShape::kInEvent) {
-    o["Galaxy"] = json::array();
-    o["ShadowAttribute"] = json::array();
-  }
-  if (!a.tags.empty()) o["Tag"] = RenderAppliedTags(a.tags);
-  if (event != nullptr && shape == AttributeShape::kStandalone) {
-    json::object e;
-    e["org_id"] = Str(event->org_id);
-    e["distribution"] = Str(event->distribution);
-    e["id"] = Str(event->id);
-    e["info"] = event->info;
-    e["orgc_id"] = Str(event->orgc_id);
-    e["uuid"] = event->uuid;
-    o["Event"] = std::move(e);
-  }
-  return o;
-}
-
-json::object RenderReference(const model::ObjectReference& r) {
-  json::object o;
-  o["id"] = Str(r.id);
-  o["uuid"] = r.uuid;
-  o["timestamp"] = Str(r.timestamp);
-  o["object_id"] = Str(r.object_id);
-  o["event_id"] = Str(r.event_id);
-  o["source_uuid"] = r.source_uuid;
-  o["referenced_uuid"] = r.referenced_uuid;
-  // MISP stores referenced_type as 0 (Attribute) / 1 (Object) and renders the number as a string.
-  o["referenced_type"] = r.referenced_type == "Object" ? "1" : "0";
-  o["relationship_type"] = r.relationship_type;
-  o["comment"] = r.comment;
-  o["deleted"] = r.deleted;
-  return o;
-}
-
-json::object RenderObjectImpl(const model::Object& obj, bool include_attributes) {
-  json::object o;
-  o["id"] = Str(obj.id);
-  o["name"] = obj.name;
-  o["meta-category"] = obj.meta_category;
-  o["description"] = obj.description;
-  o["template_uuid"] = obj.template_uuid;
-  o["template_version"] = obj.template_version;
-  o["event_id"] = Str(obj.event_id);
-  o["uuid"] = obj.uuid;
-  o["timestamp"] = Str(obj.timestamp);
-  o["distribution"] = Str(obj.distribution);
-  o["sharing_group_id"] = Str(obj.sharing_group_id);
-  o["comment"] = obj.comment;
-  o["deleted"] = obj.deleted;
-  o["first_seen"] = SeenValue(obj.first_seen_micros);
-  o["last_seen"] = SeenValue(obj.last_seen_micros);
-  json::array refs;
-  for (const model::ObjectReference& r : obj.references) refs.emplace_back(RenderReference(r));
-  o["ObjectReference"] = std::move(refs);
-  json::array attributes;
-  if (include_attributes) {
-    for (const model::Attribute& a : obj.attributes) {
-      attributes.emplace_back(RenderAttributeImpl(a, nullptr, AttributeShape::kInEvent));
-    }
-  }
-  o["Attribute"] = std::move(attributes);
   return o;
 }
 
@@ -200,47 +108,19 @@ json::object RenderOrganisation(const model::Organisation& org) {
   return o;
 }
 
-json::object RenderTag(const model::Tag& t) {
-  json::object o;
-  o["id"] = Str(t.id);
-  o["name"] = t.name;
-  o["colour"] = t.colour;
-  o["exportable"] = t.exportable;
-  o["org_id"] = Str(t.org_id);
-  o["user_id"] = Str(t.user_id);
-  o["hide_tag"] = t.hide_tag;
-  if (t.numerical_value) {
-    o["numerical_value"] = Str(*t.numerical_value);
-  } else {
-    o["numerical_value"] = nullptr;
-  }
-  o["is_galaxy"] = t.is_galaxy;
-  o["is_custom_galaxy"] = false;
-  o["local_only"] = t.local_only;
-  return o;
-}
-
-json::object RenderAppliedTag(const model::AppliedTag& t) {
-  json::object o = RenderTag(t.tag);
-  o["local"] = t.local;
-  return o;
-}
-
+json::object RenderTag(const model::Tag& t) { return Parsed(WriteTag, t); }
+json::object RenderAppliedTag(const model::AppliedTag& t) { return Parsed(WriteAppliedTag, t); }
 json::object RenderAttribute(const model::Attribute& a, const model::Event* event) {
-  return RenderAttributeImpl(a, event, AttributeShape::kStandalone);
+  return Parsed(WriteAttribute, a, event);
 }
-
+json::object RenderEventAttribute(const model::Attribute& a) { return Parsed(WriteEventAttribute, a); }
 json::object RenderObject(const model::Object& obj, const RenderContext& ctx) {
-  return RenderObjectImpl(obj, ctx.include_attributes);
+  return Parsed(WriteObject, obj, ctx.include_attributes);
 }
-
-json::object RenderEventAttribute(const model::Attribute& a) {
-  return RenderAttributeImpl(a, nullptr, AttributeShape::kInEvent);
-}
-
-json::object RenderEventObject(const model::Object& obj) { return RenderObjectImpl(obj, true); }
+json::object RenderEventObject(const model::Object& obj) { return Parsed(WriteObject, obj, true); }
 
 json::object RenderEvent(const model::Event& e, const RenderContext& ctx) {
+  if (ctx.include_attributes) return Parsed(WriteEvent, e, ctx);
   json::object o;
   RenderEventHeader(e, o);
   if (ctx.user_email && e.user_id != 0) {
@@ -249,24 +129,18 @@ json::object RenderEvent(const model::Event& e, const RenderContext& ctx) {
   }
   o["Org"] = OrgBriefById(e.org_id, ctx);
   o["Orgc"] = OrgBriefById(e.orgc_id, ctx);
-  json::array attributes;
-  json::array objects;
-  if (ctx.include_attributes) {
-    attributes.reserve(e.attributes.size());
-    for (const model::Attribute& a : e.attributes) {
-      attributes.emplace_back(RenderAttributeImpl(a, nullptr, AttributeShape::kInEvent));
-    }
-    objects.reserve(e.objects.size());
-    for (const model::Object& obj : e.objects) objects.emplace_back(RenderObjectImpl(obj, true));
-  }
-  o["Attribute"] = std::move(attributes);
+  o["Attribute"] = json::array();  // WriteEvent puts the children in
   o["ShadowAttribute"] = json::array();
   o["RelatedEvent"] = json::array();
   o["Galaxy"] = json::array();
-  o["Object"] = std::move(objects);
+  o["Object"] = json::array();
   o["EventReport"] = json::array();
   o["CryptographicKey"] = json::array();
-  if (!e.tags.empty()) o["Tag"] = RenderAppliedTags(e.tags);
+  if (!e.tags.empty()) {
+    json::array tags;
+    for (const model::AppliedTag& t : e.tags) tags.emplace_back(RenderAppliedTag(t));
+    o["Tag"] = std::move(tags);
+  }
   if (const model::SharingGroup* sg = EventSharingGroup(e, ctx)) o["SharingGroup"] = RenderSharingGroup(*sg, ctx);
   return o;
 }

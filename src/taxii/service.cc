@@ -9,7 +9,7 @@
 #include "stix/pattern/parser.h"
 #include "stix/validate.h"
 #include "taxii/cursor.h"
-#include "taxii/json_text.h"
+#include "common/json_text.h"
 
 namespace bulwark::taxii {
 namespace {

@@ -1,13 +1,20 @@
 // WarninglistSet: every loaded warninglist compiled into one matcher per list type, built once and immutable.
 //
-//   string    one hash table over all lists' entries (exact match, ASCII case-insensitive);
-//   hostname  one hash table of entries; a value matches when its host equals an entry or is a subdomain of it
-//             (labels are tried from the TLD up). URLs match on their host, e-mail addresses on their domain;
-//             ports, userinfo and a trailing dot are ignored, case is folded;
-//   cidr      one IP range table (IPv4 and IPv6): an IP value matches a range containing it, a CIDR value a
-//             range containing all of it;
-//   substring one Vectorscan literal database across all lists (case-insensitive), scanned once per value;
-//   regex     one Vectorscan regex database across all lists (the list's PCRE flags), scanned once per value.
+//   string    exact match, ASCII case-insensitive;
+//   hostname  a value matches when its host equals an entry or is a subdomain of it (labels are tried from the
+//             TLD up). URLs match on their host, e-mail addresses on their domain; ports, userinfo and a
+//             trailing dot are ignored, case is folded;
+//   cidr      an IP value matches a range containing it, a CIDR value a range containing all of it;
+//   substring case-insensitive literals;
+//   regex     the list's PCRE (with its flags).
+//
+// How a check runs, once for all lists (never one lookup per list): string and hostname entries share one hash
+// table (key -> postings of list and entry), so a domain value is one probe per label suffix for every string
+// and hostname list at once; the cidr entries of every list form one table of disjoint intervals per address
+// family with the answer for an address precomputed per interval (IpRangeTable); substring and regex entries
+// are one Vectorscan database each, scanned once per value, and the substring scan is skipped when a bitmap of
+// the literals' leading bytes (LiteralFilter, one per set of applicable lists) proves that no literal occurs.
+// A value that hits nothing allocates nothing; CheckInto reuses the caller's vector for the hits.
 //
 // `matching_attributes` restricts a list to those attribute types; a list without it applies to every type,
 // and so does every list when the type is empty (MISP's warninglists/checkValue ignores types). For composite
@@ -34,6 +41,7 @@
 #include "common/result.h"
 #include "model/entities.h"
 #include "warninglist/ip_ranges.h"
+#include "warninglist/literal_filter.h"
 #include "warninglist/pattern_db.h"
 #include "warninglist/string_table.h"
 #include "warninglist/warninglist.h"
@@ -73,6 +81,11 @@ class WarninglistSet {
   std::vector<Hit> Check(std::string_view type, std::string_view value) const;
   // Same, with a composite value already split (value2 empty for single values); the model's storage form.
   std::vector<Hit> CheckParts(std::string_view type, std::string_view value1, std::string_view value2) const;
+  // Same as Check and CheckParts, into `hits` (cleared first): a caller that reuses one vector checks without
+  // allocating once it has grown to the largest hit count. Returns hits.size().
+  size_t CheckInto(std::string_view type, std::string_view value, std::vector<Hit>& hits) const;
+  size_t CheckPartsInto(std::string_view type, std::string_view value1, std::string_view value2,
+                        std::vector<Hit>& hits) const;
 
   const std::vector<ListInfo>& lists() const { return lists_; }
   size_t entry_count() const { return entry_count_; }
@@ -84,6 +97,7 @@ class WarninglistSet {
   struct TypeScope {
     std::vector<uint64_t> lists;  // bitset over list indices
     uint32_t kinds = 0;           // bit (1 << ListType)
+    uint32_t substring_filter = 0;  // index into substring_filters_ (the literals of this scope's lists)
     bool Has(uint32_t list) const { return (lists[list >> 6] >> (list & 63)) & 1u; }
   };
   struct PatternRef {
@@ -96,13 +110,13 @@ class WarninglistSet {
   };
 
   const TypeScope& ScopeFor(std::string_view type) const;
+  void BuildSubstringFilters(const std::vector<Pattern>& patterns);
   void CheckOne(const TypeScope& scope, std::string_view part, std::vector<Hit>& hits) const;
-  void AddHit(const TypeScope& scope, uint32_t list, uint32_t entry, std::string_view part,
+  void AddHit(const TypeScope& scope, uint32_t list, std::string_view matched, std::string_view part,
               std::vector<Hit>& hits) const;
-  void CheckString(const TypeScope& scope, std::string_view lowered, std::string_view part,
-                   std::vector<Hit>& hits) const;
-  void CheckHostname(const TypeScope& scope, std::string_view lowered, std::string_view part,
-                     std::vector<Hit>& hits) const;
+  void CheckNames(const TypeScope& scope, std::string_view part, std::vector<Hit>& hits) const;
+  void AddNameHits(const TypeScope& scope, std::string_view key, uint64_t hash, uint32_t wanted_kinds,
+                   std::string_view part, std::vector<Hit>& hits) const;
   void CheckCidr(const TypeScope& scope, std::string_view part, std::vector<Hit>& hits) const;
   struct ScanState;
   static void OnPatternMatch(uint32_t id, void* context);
@@ -113,11 +127,12 @@ class WarninglistSet {
   std::vector<std::vector<std::string>> entries_;  // per list, normalised entries
   size_t entry_count_ = 0;
 
-  StringTable strings_;
-  StringTable hostnames_;
+  std::vector<ListType> list_types_;  // per list
+  StringTable names_;                 // string entries (lower-cased) and hostname entries of every list
   IpRangeTable ranges_;
   PatternDb substrings_;
   std::vector<PatternRef> substring_refs_;  // pattern id -> (list, entry)
+  std::vector<LiteralFilter> substring_filters_;
   PatternDb regexes_;
   std::vector<PatternRef> regex_refs_;
 

@@ -113,6 +113,79 @@ TEST(WarninglistSetTest, SubstringAndRegexUseOneScanPerValue) {
   EXPECT_EQ(Names(set->Check("", "+1 212 555-0123")), V{"re=/555-01[0-9]{2}/g"});
 }
 
+TEST(WarninglistSetTest, OverlappingCidrsOfSeveralListsAndIpv6) {
+  auto set = Build({List("a", ListType::kCidr, {"10.0.0.0/8", "10.1.0.0/16", "2001:db8::/32"}),
+                    List("b", ListType::kCidr, {"10.1.2.0/24", "2001:db8:1::/48"}),
+                    List("c", ListType::kCidr, {"0.0.0.0/0"}, {"ip-src"}),
+                    List("d", ListType::kString, {"10.1.2.3"})});
+  EXPECT_EQ(Names(set->Check("ip-src", "10.1.2.3")),
+            (V{"a=10.1.0.0/16", "b=10.1.2.0/24", "c=0.0.0.0/0", "d=10.1.2.3"}));
+  // c names ip-src only: not for ip-dst; d applies to every type.
+  EXPECT_EQ(Names(set->Check("ip-dst", "10.1.2.3")), (V{"a=10.1.0.0/16", "b=10.1.2.0/24", "d=10.1.2.3"}));
+  EXPECT_EQ(Names(set->Check("ip-dst", "10.1.3.1")), V{"a=10.1.0.0/16"});
+  EXPECT_EQ(Names(set->Check("ip-dst", "10.200.0.1")), V{"a=10.0.0.0/8"});
+  EXPECT_TRUE(set->Check("ip-dst", "11.0.0.1").empty());
+  EXPECT_EQ(Names(set->Check("ip-dst", "2001:DB8:1::7")), (V{"a=2001:db8::/32", "b=2001:db8:1::/48"}));
+  EXPECT_EQ(Names(set->Check("ip-dst", "2001:db8:2::7")), V{"a=2001:db8::/32"});
+  EXPECT_EQ(Names(set->Check("ip-dst", "2001:db8:1::/64")), (V{"a=2001:db8::/32", "b=2001:db8:1::/48"}));
+  EXPECT_TRUE(set->Check("ip-dst", "2001:db9::1").empty());
+  // Not addresses: rejected without matching, whatever they look like.
+  for (const char* v : {"10.1.2", "10.1.2.3.4", "010.1.2.3", "10.1.2.256", "10.1.2.3/33", "2001:db8:::1", "beef",
+                        "ab:cd:ef:gh::1", "10.1.2.3 "}) {
+    EXPECT_TRUE(set->Check("ip-dst", v).empty()) << v;
+  }
+}
+
+TEST(WarninglistSetTest, SuffixAndExactListsHitTheSameValue) {
+  auto set = Build({List("exact", ListType::kString, {"www.example.com", "Example.NET", "com"}),
+                    List("hosts", ListType::kHostname, {"example.com", "example.net"}),
+                    List("hosts2", ListType::kHostname, {"www.example.com"})});
+  EXPECT_EQ(Names(set->Check("domain", "www.example.com")),
+            (V{"exact=www.example.com", "hosts=example.com", "hosts2=www.example.com"}));
+  EXPECT_EQ(Names(set->Check("domain", "WWW.Example.COM")),
+            (V{"exact=www.example.com", "hosts=example.com", "hosts2=www.example.com"}));
+  // A URL is no exact match for a string entry, but its host is for hostname entries.
+  EXPECT_EQ(Names(set->Check("url", "https://www.example.com/x")), (V{"hosts=example.com", "hosts2=www.example.com"}));
+  // A string entry with capitals is reported as written.
+  EXPECT_EQ(Names(set->Check("domain", "example.net")), (V{"exact=Example.NET", "hosts=example.net"}));
+  // A string entry is never a suffix match; a hostname entry does not match its parent.
+  EXPECT_TRUE(set->Check("domain", "example.org").empty());
+  EXPECT_EQ(Names(set->Check("domain", "a.example.com")), V{"hosts=example.com"});
+  EXPECT_EQ(Names(set->Check("domain", "com")), V{"exact=com"});
+  // A host longer than every entry (and than the lower-casing buffer) still matches on its parent domain.
+  const std::string long_host = std::string(600, 'A') + ".Example.com";
+  EXPECT_EQ(Names(set->Check("domain", long_host)), V{"hosts=example.com"});
+  EXPECT_EQ(Names(set->Check("url", "http://" + std::string(100, 'b') + ".example.com/")), V{"hosts=example.com"});
+}
+
+TEST(WarninglistSetTest, CheckIntoReusesTheCallersVector) {
+  auto set = Build({List("hosts", ListType::kHostname, {"example.com"}), List("ips", ListType::kCidr, {"10.0.0.0/8"})});
+  std::vector<Hit> hits;
+  EXPECT_EQ(set->CheckInto("domain", "www.example.com", hits), 1u);
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].name, "hosts");
+  EXPECT_EQ(set->CheckInto("ip-dst", "8.8.8.8", hits), 0u);  // cleared, not appended to
+  EXPECT_TRUE(hits.empty());
+  EXPECT_EQ(set->CheckPartsInto("domain|ip", "example.com", "10.0.0.1", hits), 2u);
+  EXPECT_EQ(Names(hits), (V{"hosts=example.com", "ips=10.0.0.0/8"}));
+  EXPECT_EQ(set->CheckInto("domain|ip", "example.com|10.0.0.1", hits), 2u);
+}
+
+// Each set of applicable substring lists has its own prefilter: a type's filter holds only its lists' literals,
+// and a list with a one-character literal still matches (its scopes are not filtered).
+TEST(WarninglistSetTest, SubstringFiltersPerScope) {
+  auto set = Build({List("sub-domain", ListType::kSubstring, {"sandbox", "any.run"}, {"domain", "url"}),
+                    List("sub-email", ListType::kSubstring, {"@"}, {"email-src"}),
+                    List("sub-all", ListType::kSubstring, {"tracker"})});
+  EXPECT_EQ(Names(set->Check("domain", "my-SANDBOX.example")), V{"sub-domain=sandbox"});
+  EXPECT_TRUE(set->Check("domain", "user@example.org").empty());
+  EXPECT_EQ(Names(set->Check("email-src", "user@example.org")), V{"sub-email=@"});
+  EXPECT_EQ(Names(set->Check("url", "https://app.any.run/tracker")), (V{"sub-all=tracker", "sub-domain=any.run"}));
+  EXPECT_EQ(Names(set->Check("comment", "a tracker")), V{"sub-all=tracker"});
+  EXPECT_TRUE(set->Check("comment", "sandbox").empty());
+  EXPECT_EQ(Names(set->Check("", "sandbox@tracker")), (V{"sub-all=tracker", "sub-domain=sandbox", "sub-email=@"}));
+}
+
 TEST(WarninglistSetTest, MatchingAttributesRestrictLists) {
   auto set = Build({List("ips", ListType::kCidr, {"8.8.8.8"}, {"ip-dst", "ip-src|port"}),
                     List("any", ListType::kString, {"8.8.8.8"})});
@@ -266,6 +339,24 @@ TEST_F(RealListsTest, HashesSubstringsAndRegexes) {
   EXPECT_TRUE(Has(Lists("email-dst", "abuse@example.org"), "Common contact e-mail addresses"));
   EXPECT_FALSE(Has(Lists("email-dst", "alice@example.org"), "Common contact e-mail addresses"));
   EXPECT_TRUE(Has(Lists("phone-number", "+12125550142"), "Unattributed phone number."));
+}
+
+// The real lists through CheckInto with one reused vector, as the hub's hot paths call it: the same answers as
+// Check for a mixed batch.
+TEST_F(RealListsTest, CheckIntoAgreesWithCheck) {
+  std::vector<Hit> hits;
+  for (auto [type, value] : std::vector<std::pair<std::string_view, std::string_view>>{
+           {"ip-dst", "8.8.8.8"}, {"ip-dst", "203.0.113.9"}, {"domain", "mail.google.com"}, {"url", "https://bit.ly/x"},
+           {"ip-dst", "2001:4860:4860::8888"}, {"domain", "no-such-host.invalid"}, {"", "8.8.8.8"}}) {
+    set_->CheckInto(type, value, hits);
+    const std::vector<Hit> expected = set_->Check(type, value);
+    ASSERT_EQ(hits.size(), expected.size()) << value;
+    for (size_t i = 0; i < hits.size(); ++i) {
+      EXPECT_EQ(hits[i].list_id, expected[i].list_id) << value;
+      EXPECT_EQ(hits[i].matched, expected[i].matched) << value;
+    }
+  }
+  EXPECT_GE(set_->Check("ip-dst", "8.8.8.8").size(), 1u);
 }
 
 TEST_F(RealListsTest, NegativeCases) {

@@ -174,7 +174,5 @@ class HttpServer {
 std::optional<std::string> PercentDecode(std::string_view s, bool plus_as_space);
 // Splits "a=1&b=x%20y" into decoded pairs; malformed escapes are kept verbatim.
 HeaderList ParseQuery(std::string_view query);
-// Escapes a string as a JSON string literal body (without the quotes).
-std::string JsonEscape(std::string_view s);
 
 }  // namespace bulwark::http

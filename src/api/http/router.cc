@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "api/http/http.h"
+#include "common/json_text.h"
 
 namespace bulwark::http {
 namespace {
@@ -42,23 +43,6 @@ std::vector<std::string_view> SplitPath(std::string_view path) {
   return out;
 }
 
-// Length of the valid UTF-8 sequence starting at s[i], or 0 when it is not valid (overlong forms,
-// surrogates and code points past U+10FFFF are invalid).
-size_t Utf8SequenceLength(std::string_view s, size_t i) {
-  auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char c = b(i);
-  size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
-  if (n == 0 || c > 0xF4 || i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    if ((b(i + k) & 0xC0) != 0x80) return 0;
-  }
-  if (c == 0xE0 && b(i + 1) < 0xA0) return 0;   // overlong
-  if (c == 0xED && b(i + 1) > 0x9F) return 0;   // surrogate
-  if (c == 0xF0 && b(i + 1) < 0x90) return 0;   // overlong
-  if (c == 0xF4 && b(i + 1) > 0x8F) return 0;   // > U+10FFFF
-  return n;
-}
-
 }  // namespace
 
 std::optional<std::string_view> HttpRequest::Header(std::string_view name) const {
@@ -96,42 +80,13 @@ HttpResponse HttpResponse::Text(int status, std::string body, std::string conten
 }
 
 
-std::string JsonEscape(std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(s.size() + 8);
-  for (size_t i = 0; i < s.size(); ++i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += kHex[c >> 4];
-          out += kHex[c & 0xf];
-        } else if (c < 0x80) {
-          out += static_cast<char>(c);
-        } else if (size_t n = Utf8SequenceLength(s, i); n > 0) {
-          out.append(s.substr(i, n));
-          i += n - 1;
-        } else {
-          out += "\\ufffd";  // invalid UTF-8 never reaches a JSON document
-        }
-    }
-  }
-  return out;
-}
 
 HttpResponse ErrorResponse(int status, std::string_view code, std::string_view message, std::string_view url,
                            std::string_view field) {
-  std::string msg = JsonEscape(message);
-  std::string body = "{\"name\":\"" + msg + "\",\"message\":\"" + msg + "\",\"url\":\"" + JsonEscape(url) +
-                     "\",\"error\":{\"code\":\"" + JsonEscape(code) + "\",\"message\":\"" + msg +
-                     "\",\"field\":\"" + JsonEscape(field) + "\"}}";
+  const std::string msg = JsonQuoted(message);
+  std::string body = "{\"name\":" + msg + ",\"message\":" + msg + ",\"url\":" + JsonQuoted(url) +
+                     ",\"error\":{\"code\":" + JsonQuoted(code) + ",\"message\":" + msg +
+                     ",\"field\":" + JsonQuoted(field) + "}}";
   return HttpResponse::Json(status, std::move(body));
 }
 

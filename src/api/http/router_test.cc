@@ -126,8 +126,9 @@ TEST(HttpHelpersTest, ErrorBodyIsExactJson) {
             "\"error\":{\"code\":\"too_large\",\"message\":\"body \\\"too\\\" big\",\"field\":\"Event.info\"}}");
 }
 
-TEST(HttpHelpersTest, JsonEscapeReplacesInvalidUtf8) {
-  EXPECT_EQ(JsonEscape("a\x01\xc3\xa9\xff\xed\xa0\x80z"), "a\\u0001\xc3\xa9\\ufffd\\ufffd\\ufffd\\ufffdz");
+TEST(HttpHelpersTest, ErrorBodyStaysValidJsonWithInvalidUtf8) {
+  HttpResponse r = ErrorResponse(MakeError(ErrorCode::kInvalid, "bad \xff value"), "/x");
+  EXPECT_NE(r.body.find("\"message\":\"bad \\ufffd value\""), std::string::npos) << r.body;
 }
 
 TEST(GzipTest, RoundTripsAndConcatenatedMembers) {
