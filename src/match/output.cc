@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "common/json_text.h"
+
 namespace bulwark::match {
 namespace {
 
@@ -25,52 +27,7 @@ void AppendInt(std::string& out, int64_t v) {
   out.append(buf, r.ptr);
 }
 
-// Length of the valid UTF-8 sequence at s[i], or 0.
-size_t Utf8Length(std::string_view s, size_t i) {
-  auto c = static_cast<unsigned char>(s[i]);
-  size_t n = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 0;
-  if (n == 0 || i + n > s.size() || (n == 3 && c > 0xEF)) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
-  }
-  auto c1 = static_cast<unsigned char>(s[i + 1]);
-  if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F) || (c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 > 0x8F)) {
-    return 0;
-  }
-  return n;
-}
-
 }  // namespace
-
-void AppendJsonString(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
-  for (size_t i = 0; i < s.size(); ++i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(static_cast<char>(c));
-    } else if (c == '\n') {
-      out.append("\\n");
-    } else if (c == '\t') {
-      out.append("\\t");
-    } else if (c == '\r') {
-      out.append("\\r");
-    } else if (c < 0x20 || c == 0x7f) {
-      out.append("\\u00");
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    } else if (c < 0x80) {
-      out.push_back(static_cast<char>(c));
-    } else if (size_t n = Utf8Length(s, i); n > 0) {
-      out.append(s.substr(i, n));
-      i += n - 1;
-    } else {
-      out.append("\\ufffd");
-    }
-  }
-  out.push_back('"');
-}
 
 JsonMatchWriter::JsonMatchWriter(std::FILE* out, SightingSink* sink, std::string sensor,
                                  std::function<int64_t()> now)

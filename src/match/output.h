@@ -20,9 +20,6 @@
 
 namespace bulwark::match {
 
-// Appends `s` to `out` as a JSON string (quotes included); invalid UTF-8 bytes become U+FFFD.
-void AppendJsonString(std::string& out, std::string_view s);
-
 class JsonMatchWriter : public MatchEmitter {
  public:
   // `out` may be null (no JSON lines); `sink` may be null (no sightings). `now` gives the report time (seconds).
