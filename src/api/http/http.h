@@ -51,8 +51,9 @@ struct HttpResponse {
   HeaderList headers;  // extra headers; Content-Length/Transfer-Encoding/Connection are set by the server
   std::string body;
   // Streaming: when set, `body` is ignored and the body is produced by calling `stream` (on a worker thread)
-  // until it returns false; each non-empty chunk it leaves in `chunk` is sent with chunked transfer encoding
-  // (and gzip-compressed, flushed per chunk, when the client accepts gzip). The chunk it fills when
+  // until it returns false, each time with an empty `chunk` to fill; what it leaves there is sent with chunked
+  // transfer encoding, consecutive pieces gathered into writes of at least 256 KiB (and gzip-compressed, flushed
+  // per write, when the client accepts gzip). The chunk it fills when
   // returning false is sent too. If it throws, the connection is closed without the terminating chunk so the
   // client sees a truncated body.
   std::function<bool(std::string& chunk)> stream;

@@ -585,8 +585,15 @@ void Session<Stream>::NextChunk() {
     try {
       // Producers hand out small pieces (a few hundred rows); a write per piece would cost two thread hops
       // each, so pieces are gathered up to kStreamChunkBytes before one write.
+      std::string piece;
       do {
-        more = self->producer_(*data);
+        piece.clear();
+        more = self->producer_(piece);
+        if (data->empty()) {
+          data->swap(piece);
+        } else {
+          data->append(piece);
+        }
       } while (more && data->size() < kStreamChunkBytes);
     } catch (const std::exception& e) {
       self->server_->logger()->error("stream for {} threw: {}", self->path_, e.what());
