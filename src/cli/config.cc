@@ -1,6 +1,7 @@
 #include "cli/config.h"
 
 #include <charconv>
+#include <cstdlib>
 #include <fstream>
 #include <set>
 
@@ -88,6 +89,45 @@ Result<std::string> ReadConfigText(const std::string& path) {
   return text;
 }
 
+// A secret given inline (`key`) or by environment variable (`key_env`), not both.
+Status ReadSecret(const toml::table& t, const std::string& table, const char* key, std::string& out) {
+  const std::string env_key = std::string(key) + "_env";
+  if (t.contains(key) && t.contains(env_key)) return Invalid(table + "." + key, "and " + env_key + " exclude each other");
+  BW_RETURN_IF_ERROR(ReadString(t, table, key, out));
+  std::string env_name;
+  BW_RETURN_IF_ERROR(ReadString(t, table, env_key.c_str(), env_name));
+  if (!env_name.empty()) {
+    const char* value = std::getenv(env_name.c_str());
+    if (value == nullptr || *value == '\0') {
+      return Invalid(table + "." + env_key, "names the environment variable " + env_name + ", which is not set");
+    }
+    out = value;
+  }
+  return Ok();
+}
+
+Status ReadTaxiiPull(const toml::table& t, const std::string& table, TaxiiPullConfig& out) {
+  BW_RETURN_IF_ERROR(CheckKeys(t, table, {"name", "url", "collection", "user", "password", "password_env", "key",
+                                          "key_env", "interval_seconds", "page_size"}));
+  BW_RETURN_IF_ERROR(ReadString(t, table, "name", out.name));
+  BW_RETURN_IF_ERROR(ReadString(t, table, "url", out.url));
+  BW_RETURN_IF_ERROR(ReadString(t, table, "collection", out.collection));
+  BW_RETURN_IF_ERROR(ReadString(t, table, "user", out.user));
+  BW_RETURN_IF_ERROR(ReadSecret(t, table, "password", out.password));
+  BW_RETURN_IF_ERROR(ReadSecret(t, table, "key", out.key));
+  BW_RETURN_IF_ERROR(ReadInt(t, table, "interval_seconds", out.interval_seconds, 10, 7 * 24 * 3600));
+  BW_RETURN_IF_ERROR(ReadInt(t, table, "page_size", out.page_size, 1, 100000));
+  if (out.url.rfind("http://", 0) != 0 && out.url.rfind("https://", 0) != 0) {
+    return Invalid(table + ".url", "must be an http:// or https:// URL of a TAXII API root or discovery resource");
+  }
+  if (out.collection.empty()) return Invalid(table + ".collection", "is required (the collection id)");
+  if (!out.user.empty() && !out.key.empty()) return Invalid(table + ".user", "and key exclude each other");
+  if (!out.user.empty() && out.password.empty()) return Invalid(table + ".password", "is required with user");
+  if (out.user.empty() && !out.password.empty()) return Invalid(table + ".user", "is required with password");
+  if (out.name.empty()) out.name = out.collection;
+  return Ok();
+}
+
 }  // namespace
 
 Status ValidateLogLevel(const std::string& level) {
@@ -135,7 +175,7 @@ Status LoadConfigFile(const std::string& path, Config& config) {
     return MakeError(ErrorCode::kInvalid, "config " + path + ": " + std::string(e.description()) + " at line " +
                                               std::to_string(e.source().begin.line));
   }
-  BW_RETURN_IF_ERROR(CheckKeys(root, "", {"hub", "store", "http", "correlation"}));
+  BW_RETURN_IF_ERROR(CheckKeys(root, "", {"hub", "store", "http", "correlation", "taxii_pull"}));
   if (auto* hub = root["hub"].as_table()) {
     BW_RETURN_IF_ERROR(CheckKeys(*hub, "hub", {"data_dir", "log_level"}));
     BW_RETURN_IF_ERROR(ReadString(*hub, "hub", "data_dir", config.data_dir));
@@ -198,6 +238,22 @@ Status LoadConfigFile(const std::string& path, Config& config) {
     }
   } else if (root.contains("correlation")) {
     return Invalid("correlation", "must be a table");
+  }
+  if (const toml::node* n = root.get("taxii_pull")) {
+    const toml::array* pulls = n->as_array();
+    if (pulls == nullptr) return Invalid("taxii_pull", "must be an array of tables: write [[taxii_pull]]");
+    config.taxii_pulls.clear();
+    for (size_t i = 0; i < pulls->size(); ++i) {
+      const std::string table = "taxii_pull[" + std::to_string(i) + "]";
+      const toml::table* t = (*pulls)[i].as_table();
+      if (t == nullptr) return Invalid(table, "must be a table");
+      TaxiiPullConfig pull;
+      BW_RETURN_IF_ERROR(ReadTaxiiPull(*t, table, pull));
+      for (const TaxiiPullConfig& other : config.taxii_pulls) {
+        if (other.name == pull.name) return Invalid(table + ".name", "'" + pull.name + "' is used by two pulls");
+      }
+      config.taxii_pulls.push_back(std::move(pull));
+    }
   }
   return Ok();
 }

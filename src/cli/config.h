@@ -10,6 +10,19 @@
 
 namespace bulwark::cli {
 
+// One scheduled TAXII pull ([[taxii_pull]]): see feeds/taxii_schedule.h. Secrets may come from the environment
+// (password_env, key_env) so the config file need not hold them; they are resolved when the file is loaded.
+struct TaxiiPullConfig {
+  std::string name;               // default: the collection id
+  std::string url;                // API root or discovery URL (required)
+  std::string collection;         // collection id (required)
+  std::string user;               // HTTP Basic, with password
+  std::string password;
+  std::string key;                // API key (Bearer)
+  int64_t interval_seconds = 300;  // 10 .. 604800
+  int64_t page_size = 1000;        // 1 .. 100000
+};
+
 struct Config {
   std::string data_dir = "./var/hub";      // [hub] data_dir
   std::string log_level = "info";          // [hub] log_level: trace, debug, info, warn, error, off
@@ -21,6 +34,7 @@ struct Config {
   double rate_limit_burst = 20;            // [http] rate_limit_burst: requests allowed at once before limiting
   int64_t correlation_limit = 20;          // [correlation] limit: values linking more attributes are over-correlating
   std::vector<std::string> correlation_exclusions;  // [correlation] exclusions: "x" exact, "x%", "%x", "%x%"
+  std::vector<TaxiiPullConfig> taxii_pulls;         // [[taxii_pull]]: pulled on a schedule by `serve`
 };
 
 // Ok for trace, debug, info, warn, error, critical and off; kInvalid naming the choices otherwise.

@@ -66,5 +66,55 @@ TEST_F(ConfigFileTest, UnknownKeyAndRangeErrorsNameTheKey) {
   EXPECT_EQ(range.error().field, "store.reader_connections");
 }
 
+TEST_F(ConfigFileTest, TaxiiPullsAreReadWithSecretsFromTheEnvironment) {
+  ::setenv("BULWARK_CONFIG_TEST_KEY", "k3y-from-env", 1);
+  Config c;
+  const Status st = Load("[[taxii_pull]]\nurl = \"https://partner.example/taxii2/\"\ncollection = \"c-1\"\n"
+                         "key_env = \"BULWARK_CONFIG_TEST_KEY\"\ninterval_seconds = 60\n"
+                         "[[taxii_pull]]\nname = \"cert\"\nurl = \"http://127.0.0.1:9/taxii2/root/\"\n"
+                         "collection = \"c-2\"\nuser = \"alice\"\npassword = \"pw\"\npage_size = 50\n",
+                         c);
+  ::unsetenv("BULWARK_CONFIG_TEST_KEY");
+  ASSERT_TRUE(st.ok()) << st.error().message;
+  ASSERT_EQ(c.taxii_pulls.size(), 2u);
+  EXPECT_EQ(c.taxii_pulls[0].name, "c-1");  // defaults to the collection id
+  EXPECT_EQ(c.taxii_pulls[0].key, "k3y-from-env");
+  EXPECT_EQ(c.taxii_pulls[0].interval_seconds, 60);
+  EXPECT_EQ(c.taxii_pulls[0].page_size, 1000);
+  EXPECT_EQ(c.taxii_pulls[1].name, "cert");
+  EXPECT_EQ(c.taxii_pulls[1].user, "alice");
+  EXPECT_EQ(c.taxii_pulls[1].password, "pw");
+  EXPECT_EQ(c.taxii_pulls[1].interval_seconds, 300);
+  EXPECT_EQ(c.taxii_pulls[1].page_size, 50);
+}
+
+TEST_F(ConfigFileTest, BadTaxiiPullsNameTheKey) {
+  const std::string base = "[[taxii_pull]]\nurl = \"https://p.example/taxii2/\"\ncollection = \"c\"\n";
+  struct Case {
+    std::string text;
+    std::string field;
+    std::string says;
+  };
+  const Case cases[] = {
+      {"[[taxii_pull]]\nurl = \"https://p.example/taxii2/\"\n", "taxii_pull[0].collection", "required"},
+      {"[[taxii_pull]]\nurl = \"ftp://p.example/\"\ncollection = \"c\"\n", "taxii_pull[0].url", "http"},
+      {base + "key_env = \"BULWARK_CONFIG_TEST_UNSET_VARIABLE\"\n", "taxii_pull[0].key_env", "not set"},
+      {base + "key = \"a\"\nkey_env = \"HOME\"\n", "taxii_pull[0].key", "exclude"},
+      {base + "user = \"u\"\n", "taxii_pull[0].password", "required with user"},
+      {base + "user = \"u\"\npassword = \"p\"\nkey = \"k\"\n", "taxii_pull[0].user", "exclude"},
+      {base + "interval_seconds = 5\n", "taxii_pull[0].interval_seconds", "between 10"},
+      {base + "colour = 1\n", "taxii_pull[0].colour", "not a known setting"},
+      {base + base, "taxii_pull[1].name", "used by two pulls"},
+      {"[taxii_pull]\nurl = \"https://p.example/\"\n", "taxii_pull", "[[taxii_pull]]"},
+  };
+  for (const Case& k : cases) {
+    Config c;
+    const Status st = Load(k.text, c);
+    ASSERT_FALSE(st.ok()) << k.text;
+    EXPECT_EQ(st.error().field, k.field) << k.text;
+    EXPECT_NE(st.error().message.find(k.says), std::string::npos) << st.error().message;
+  }
+}
+
 }  // namespace
 }  // namespace bulwark::cli

@@ -8,6 +8,7 @@
 #include "api/rate_limit.h"
 #include "cli/app.h"
 #include "correlate/service.h"
+#include "feeds/taxii_schedule.h"
 
 namespace bulwark::cli {
 
@@ -20,6 +21,27 @@ void TuneAllocator() {
   mallopt(M_MMAP_THRESHOLD, 64 << 20);
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
   mallopt(M_TOP_PAD, 16 << 20);
+}
+
+// The [[taxii_pull]] tables as a scheduler acting as the operator (the hub's first site admin, as for
+// `bulwark import taxii`).
+Result<std::unique_ptr<feeds::TaxiiScheduler>> ScheduledPulls(App& app, const Config& config) {
+  BW_ASSIGN_OR_RETURN(access::Principal principal, OperatorPrincipal(app));
+  std::vector<feeds::ScheduledPull> pulls;
+  for (const TaxiiPullConfig& c : config.taxii_pulls) {
+    feeds::ScheduledPull p;
+    p.name = c.name;
+    p.options.url = c.url;
+    p.options.collection = c.collection;
+    p.options.user = c.user;
+    p.options.password = c.password;
+    p.options.key = c.key;
+    p.options.page_size = static_cast<size_t>(c.page_size);
+    p.interval = std::chrono::seconds(c.interval_seconds);
+    pulls.push_back(std::move(p));
+  }
+  return std::make_unique<feeds::TaxiiScheduler>(*app.hub, std::move(principal), config.data_dir, app.clock, app.log,
+                                                 app.metrics, std::move(pulls));
 }
 
 }  // namespace
@@ -80,9 +102,21 @@ int RunServe(const Config& config) {
   std::printf("bulwark %s serving %s on %s://%s/\n", BULWARK_VERSION, config.data_dir.c_str(), scheme.c_str(),
               server.value()->Endpoint().c_str());
   std::fflush(stdout);
+  std::unique_ptr<feeds::TaxiiScheduler> pulls;
+  if (!config.taxii_pulls.empty()) {
+    auto scheduled = ScheduledPulls(*app.value(), config);
+    if (!scheduled.ok()) {
+      std::fprintf(stderr, "bulwark serve: [[taxii_pull]]: %s\n", scheduled.error().message.c_str());
+      server.value()->Stop();
+      return ExitCodeFor(scheduled.error());
+    }
+    pulls = std::move(scheduled).value();
+    pulls->Start();
+  }
   int sig = 0;
   sigwait(&stop_signals, &sig);
   app.value()->log->info("received signal {}, shutting down", sig);
+  if (pulls) pulls->Stop();
   server.value()->Stop();
   app.value()->log->info("stopped cleanly");
   return kExitOk;

@@ -121,6 +121,10 @@ Result<TaxiiReport> PullTaxii(hub::Hub& hub, const access::Principal& principal,
   size_t empty_pages = 0;
   const size_t page_size = o.page_size == 0 ? 1000 : o.page_size;
   while (true) {
+    if (o.cancelled && o.cancelled()) {
+      report.cancelled = true;
+      break;
+    }
     std::string url = report.objects_url + "?limit=" + std::to_string(page_size);
     if (!added_after.empty()) url += "&added_after=" + QueryEscape(added_after);
     if (!next.empty()) url += "&next=" + QueryEscape(next);

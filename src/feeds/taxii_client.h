@@ -43,6 +43,9 @@ struct TaxiiPullOptions {
   http::ClientOptions http;
   ProgressFn progress;
   std::function<Status(const FeedState&)> save_state;  // may be empty
+  // Asked before each page request (may be empty): true ends the pull early, after importing what was pulled
+  // and saving the cursor, with TaxiiReport::cancelled set. For shutdown of scheduled pulls.
+  std::function<bool()> cancelled;
 };
 
 struct TaxiiReport {
@@ -51,6 +54,7 @@ struct TaxiiReport {
   size_t objects = 0;
   std::string objects_url;
   std::string cursor;  // the last X-TAXII-Date-Added-Last imported
+  bool cancelled = false;
 };
 
 // The key under which the cursor of (api root, collection) is saved.

@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 import unittest
 
 from harness import BIN, Hub, testdata
@@ -222,6 +223,65 @@ class ImportTest(unittest.TestCase):
             bad = self.run_import("taxii", url, "--collection", collection, "--key", "x" * 40, check=False)
             self.assertEqual(bad.returncode, 1)
             self.assertIn("401", bad.stderr)
+
+    def test_taxii_pull_on_schedule_inside_serve(self):
+        """[[taxii_pull]] in serve's config: pulls at start, then again every interval_seconds, with the key
+        from the environment; the counts show in /metrics; SIGTERM stops it cleanly."""
+        path = testdata("stix", "oasis-examples", "poisonivy.json")
+        if path is None:
+            self.skipTest("missing stix/oasis-examples/poisonivy.json")
+        with open(path) as f:
+            objects = json.load(f)["objects"]
+        half = len(objects) // 2
+
+        def post(hub, collection, objs):
+            r = hub.request("POST", "/taxii2/root/collections/%s/objects/" % collection,
+                            raw=json.dumps({"objects": objs}).encode(), headers={"Accept": TAXII, "Content-Type": TAXII})
+            self.assertEqual(r.status, 202, r)
+
+        def pulled(hub):
+            text = hub.get("/metrics", key="").body.decode()
+            m = re.search(r'^bulwark_taxii_pull_objects_total\{pull="partner"\} (\d+)', text, re.M)
+            return int(m.group(1)) if m else None
+
+        def wait_for(hub, count, seconds):
+            deadline = time.time() + seconds
+            while time.time() < deadline:
+                if pulled(hub) == count:
+                    return
+                time.sleep(0.2)
+            self.fail("expected %d objects pulled, /metrics says %r" % (count, pulled(hub)))
+
+        with Hub() as source:
+            operator_org = source.cli("org", "list").stdout.splitlines()[0].split("\t")[0]
+            collection = source.cli("taxii", "collection", "add", "--title", "Partner out", "--read-orgs", "all",
+                                    "--write-orgs", operator_org).stdout.split("\t")[0]
+            post(source, collection, objects[:half])
+            config = os.path.join(self.tmp, "pull.toml")
+            with open(config, "w") as f:
+                f.write('[[taxii_pull]]\nname = "partner"\nurl = "%s/taxii2/"\ncollection = "%s"\n'
+                        'key_env = "BULWARK_IT_PARTNER_KEY"\ninterval_seconds = 10\npage_size = 5\n'
+                        % (source.base, collection))
+            os.environ["BULWARK_IT_PARTNER_KEY"] = source.admin_key
+            try:
+                sink = Hub(extra_args=["--config", config])
+            finally:
+                del os.environ["BULWARK_IT_PARTNER_KEY"]
+            try:
+                wait_for(sink, half, 30)  # the first run starts at once
+                events = sink.get("/events/index")
+                self.assertEqual(events.status, 200, events)
+                self.assertGreater(len(events.json()), 0)
+                post(source, collection, objects[half:])
+                wait_for(sink, len(objects), 40)  # the next run, 10 s after the first ended, pulls only the rest
+                self.assertEqual(sink.stop(), 0)
+            finally:
+                sink.close()
+            # A config whose key variable is unset is refused at start, naming the key.
+            missing = subprocess.run([BIN, "serve", "--data-dir", source.data_dir, "--listen", "127.0.0.1:0",
+                                      "--config", config], capture_output=True, text=True, timeout=60)
+            self.assertEqual(missing.returncode, 2, missing.stderr)
+            self.assertIn("taxii_pull[0].key_env", missing.stderr)
 
     # ---- MISP feed writer round trip (needs `bulwark export misp-feed`, wired by the lead)
     def test_written_feed_of_the_demo_imports_identically(self):
