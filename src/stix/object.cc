@@ -88,24 +88,39 @@ std::optional<std::string_view> Object::Version() const {
 }
 
 Object MakeObject(boost::json::object json) {
-  Object o;
-  o.json = std::move(json);
-  const auto& j = o.json;
-  o.type = StringMember(j, "type");
-  o.id = StringMember(j, "id");
-  o.spec_version = StringMember(j, "spec_version");
-  o.created = StringMember(j, "created");
-  o.modified = StringMember(j, "modified");
-  o.created_by_ref = StringMember(j, "created_by_ref");
-  if (const auto* r = j.if_contains("revoked"); r != nullptr && r->is_bool()) o.revoked = r->get_bool();
+  // Move construction keeps the value's memory resource. That is safe (and saves a deep copy of every object)
+  // when the value owns its resource (a shared arena, such as BundleReader's one per object) or uses the
+  // default heap; a borrowed resource might die before the Object, so its values are copied to the default heap.
+  const boost::json::storage_ptr& sp = json.storage();
+  const bool keep = sp.is_shared() || sp.get() == boost::json::storage_ptr().get();
+  boost::json::object j = keep ? std::move(json) : boost::json::object(json, boost::json::storage_ptr());
+  std::vector<std::string> markings;
   if (const auto* m = j.if_contains("object_marking_refs"); m != nullptr && m->is_array()) {
-    o.object_marking_refs.reserve(m->get_array().size());
+    markings.reserve(m->get_array().size());
     for (const auto& e : m->get_array()) {
-      if (e.is_string()) o.object_marking_refs.emplace_back(e.get_string());
+      if (e.is_string()) markings.emplace_back(e.get_string());
     }
   }
-  o.category = Classify(o.type);
-  return o;
+  const auto* r = j.if_contains("revoked");
+  const bool revoked = r != nullptr && r->is_bool() && r->get_bool();
+  std::string type = StringMember(j, "type");
+  std::string id = StringMember(j, "id");
+  std::string spec_version = StringMember(j, "spec_version");
+  std::string created = StringMember(j, "created");
+  std::string modified = StringMember(j, "modified");
+  std::string created_by_ref = StringMember(j, "created_by_ref");
+  const ObjectCategory category = Classify(type);
+  // Every header field is read above: members are initialised in order, and `j` is moved into the first.
+  return Object{.json = std::move(j),
+                .type = std::move(type),
+                .id = std::move(id),
+                .spec_version = std::move(spec_version),
+                .created = std::move(created),
+                .modified = std::move(modified),
+                .revoked = revoked,
+                .created_by_ref = std::move(created_by_ref),
+                .object_marking_refs = std::move(markings),
+                .category = category};
 }
 
 }  // namespace bulwark::stix

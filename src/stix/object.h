@@ -59,7 +59,9 @@ struct Object {
   std::optional<std::string_view> Version() const;
 };
 
-// Takes ownership of `json` and fills the header. Never fails; see the contract above.
+// Takes ownership of `json` and fills the header. Never fails; see the contract above. The Object keeps the
+// value's memory resource when the value owns it (a shared arena) or uses the default heap; values on a borrowed
+// resource are copied to the default heap, so the Object never outlives its memory.
 Object MakeObject(boost::json::object json);
 
 }  // namespace bulwark::stix
