@@ -206,9 +206,13 @@ Result<Sql> AttributeSelect(const AttributeQuery& q, const AttributeCandidates& 
     case AttributeQuery::ObjectScope::kInsideObjects: w.Add(p + "a.object_id <> 0"); break;
   }
   w.In(p + "a.object_id", q.object_ids, " AND " + p + "a.object_id <> 0");
-  std::string head = std::string("SELECT ") + kAttributeColumns + ", " + kEventColumns + ", " + kObjectColumns +
-                     " FROM attributes a " + (narrow ? "CROSS JOIN" : "JOIN") +
-                     " events e ON e.id = a.event_id LEFT JOIN objects ob ON ob.id = a.object_id";
+  // Events are joined only to filter on their columns: the reader fetches each event header (and object) once
+  // when the scan reaches it, rather than having SQLite copy 35 more columns into every row.
+  const bool event_conditions = !q.orgc_ids.empty() || q.published || q.event_timestamp_from ||
+                                q.event_timestamp_to || q.publish_timestamp_from || q.publish_timestamp_to ||
+                                q.date_from || q.date_to;
+  std::string head = std::string("SELECT ") + kAttributeColumns + " FROM attributes a";
+  if (event_conditions) head += std::string(narrow ? " CROSS JOIN" : " JOIN") + " events e ON e.id = a.event_id";
   return std::move(w).Finish(std::move(head), " ORDER BY a.id", q.limit);
 }
 

@@ -32,8 +32,9 @@ struct AttributeCandidates {
   std::vector<Id> ids;
 };
 
-// Full SELECT for ScanAttributes: attribute columns, then event columns, then object columns (NULL for attributes
-// outside objects). Errors: kTooLarge when a list is over kMaxListValues.
+// Full SELECT for ScanAttributes: the attribute columns only (kAttributeColumns), in id order; the events table is
+// joined only when a condition is on the event. The reader reads each event header and object by id, once per
+// run of rows that share it. Errors: kTooLarge when a list is over kMaxListValues.
 Result<Sql> AttributeSelect(const AttributeQuery& q, const AttributeCandidates& candidates);
 // Full SELECT for ScanEvents (event columns) and for CountEvents (one count; ignores limit). `candidates` are
 // those of q.attribute_values.

@@ -1,6 +1,7 @@
 // Reads of events, attributes, objects and sightings: lookups, whole-event loads and streaming scans.
 #include <algorithm>
 #include <iterator>
+#include <optional>
 #include <unordered_map>
 
 #include "store/sqlite/query_sql.h"
@@ -41,6 +42,88 @@ Result<std::vector<model::Attribute>> LoadAttributes(Connection& conn, const std
   BW_RETURN_IF_ERROR(LoadAttributeTags(conn, condition, key, by_id));
   return attributes;
 }
+
+// Object headers (no attributes, no references) by id, through one statement kept prepared for a whole scan.
+class ObjectHeaders {
+ public:
+  explicit ObjectHeaders(Connection& conn) : conn_(conn) {}
+
+  // Reads object `id` into `out`; false when there is none.
+  Result<bool> Read(Id id, model::Object& out) {
+    static const std::string kSql = std::string("SELECT ") + kObjectColumns + " FROM objects ob WHERE ob.id = ?";
+    if (!stmt_) {
+      BW_ASSIGN_OR_RETURN(Stmt s, conn_.Prepare(kSql));
+      stmt_.emplace(std::move(s));
+    }
+    stmt_->Reset();
+    stmt_->Bind(1, id);
+    BW_ASSIGN_OR_RETURN(bool row, stmt_->Step());
+    if (row) out = ReadObject(*stmt_, 0);
+    return row;
+  }
+
+ private:
+  Connection& conn_;
+  std::optional<Stmt> stmt_;
+};
+
+// The tags of attributes visited in ascending id order, as one merge join against attribute_tags (its primary
+// key is (attribute_id, tag_id)) instead of one query per attribute: the cursor steps forward to each asked id
+// and re-seeks when the ids jump far ahead (a sparse scan), so a dense scan reads every tag link once and a
+// sparse one costs one index seek per attribute, as before. Tags come in tag id order, as TagsOf gives them.
+class TagCursor {
+ public:
+  explicit TagCursor(Connection& conn) : conn_(conn) {}
+
+  // Replaces `out` with the tags of attribute `id`; ids must not decrease from one call to the next.
+  Status TagsOf(Id id, std::vector<model::AppliedTag>& out) {
+    out.clear();
+    if (!stmt_) {
+      BW_RETURN_IF_ERROR(Seek(id));
+    } else {
+      for (int skipped = 0; has_row_ && current_ < id; ++skipped) {
+        if (skipped == kMaxSkip) {
+          BW_RETURN_IF_ERROR(Seek(id));
+          break;
+        }
+        BW_RETURN_IF_ERROR(Advance());
+      }
+    }
+    while (has_row_ && current_ == id) {
+      out.push_back(model::AppliedTag{ReadTag(*stmt_, 2), stmt_->Bool(1)});
+      BW_RETURN_IF_ERROR(Advance());
+    }
+    return Ok();
+  }
+
+ private:
+  static constexpr int kMaxSkip = 32;  // tag links stepped over before an index seek is cheaper
+
+  Status Seek(Id id) {
+    static const std::string kSql = std::string("SELECT x.attribute_id, x.local, ") + kTagColumns +
+                                    " FROM attribute_tags x JOIN tags t ON t.id = x.tag_id"
+                                    " WHERE x.attribute_id >= ? ORDER BY x.attribute_id, x.tag_id";
+    if (!stmt_) {
+      BW_ASSIGN_OR_RETURN(Stmt s, conn_.Prepare(kSql));
+      stmt_.emplace(std::move(s));
+    } else {
+      stmt_->Reset();
+    }
+    stmt_->Bind(1, id);
+    return Advance();
+  }
+
+  Status Advance() {
+    BW_ASSIGN_OR_RETURN(has_row_, stmt_->Step());
+    if (has_row_) current_ = stmt_->Int(0);
+    return Ok();
+  }
+
+  Connection& conn_;
+  std::optional<Stmt> stmt_;
+  bool has_row_ = false;
+  Id current_ = 0;  // attribute_id of the current row, when has_row_
+};
 
 Result<std::vector<model::ObjectReference>> LoadReferences(Connection& conn, const std::string& condition, Id key) {
   std::string sql = std::string("SELECT ") + kReferenceColumns + " FROM object_references rf WHERE " + condition +
@@ -195,23 +278,35 @@ Status Reader::ScanAttributes(const AttributeQuery& query, const AttributeVisito
   BW_ASSIGN_OR_RETURN(Sql sql, AttributeSelect(query, candidates));
   BW_ASSIGN_OR_RETURN(Stmt s, conn_.Prepare(sql.text));
   s.BindAll(sql.params);
-  constexpr int kEventCol = kAttributeColumnCount;
-  constexpr int kObjectCol = kAttributeColumnCount + kEventColumnCount;
-  // Rows come in attribute id order, so neighbours usually share an event: decode each event header once.
+  // Rows come in attribute id order, so neighbours usually share an event and an object: each header is read
+  // once per run of rows, and the rows' tags come from one merge-joined cursor. The attribute is decoded into
+  // the same object every row, reusing its strings.
   model::Event event;
   model::Object object;
+  model::Attribute attribute;
+  TagCursor tags(conn_);
+  ObjectHeaders objects(conn_);
   while (true) {
     BW_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) break;
-    model::Attribute attribute = ReadAttribute(s, 0);
-    if (s.Int(kEventCol) != event.id || event.id == 0) event = ReadEvent(s, kEventCol);
+    ReadAttributeInto(s, 0, attribute);
+    if (attribute.event_id != event.id || event.id == 0) {
+      BW_ASSIGN_OR_RETURN(std::optional<model::Event> e, GetEvent(attribute.event_id));
+      if (!e) continue;  // as an inner join: no event, no row
+      event = std::move(*e);
+    }
     const model::Object* object_ptr = nullptr;
-    if (!s.IsNull(kObjectCol)) {
-      if (s.Int(kObjectCol) != object.id) object = ReadObject(s, kObjectCol);
-      object_ptr = &object;
+    if (attribute.object_id != 0) {
+      if (attribute.object_id != object.id) {
+        BW_ASSIGN_OR_RETURN(bool found, objects.Read(attribute.object_id, object));
+        if (!found) object = model::Object{};
+      }
+      if (object.id == attribute.object_id) object_ptr = &object;  // as a left join: a missing object is null
     }
     if (query.load_tags) {
-      BW_ASSIGN_OR_RETURN(attribute.tags, TagsOf(TagTarget::kAttribute, attribute.id));
+      BW_RETURN_IF_ERROR(tags.TagsOf(attribute.id, attribute.tags));
+    } else {
+      attribute.tags.clear();
     }
     if (!visit(AttributeRow{attribute, event, object_ptr})) break;
   }

@@ -122,25 +122,29 @@ model::Event ReadEvent(const Stmt& s, int c) {
 
 model::Attribute ReadAttribute(const Stmt& s, int c) {
   model::Attribute a;
+  ReadAttributeInto(s, c, a);
+  return a;
+}
+
+void ReadAttributeInto(const Stmt& s, int c, model::Attribute& a) {
   a.id = s.Int(c);
   a.event_id = s.Int(c + 1);
   a.object_id = s.Int(c + 2);
-  a.object_relation = s.Text(c + 3);
-  a.uuid = s.Text(c + 4);
-  a.type = s.Text(c + 5);
-  a.category = s.Text(c + 6);
-  a.value1 = s.Text(c + 7);
-  a.value2 = s.Text(c + 8);
+  a.object_relation.assign(s.TextView(c + 3));
+  a.uuid.assign(s.TextView(c + 4));
+  a.type.assign(s.TextView(c + 5));
+  a.category.assign(s.TextView(c + 6));
+  a.value1.assign(s.TextView(c + 7));
+  a.value2.assign(s.TextView(c + 8));
   a.to_ids = s.Bool(c + 9);
   a.distribution = Enum<model::Distribution>(s, c + 10);
   a.sharing_group_id = s.Int(c + 11);
-  a.comment = s.Text(c + 12);
+  a.comment.assign(s.TextView(c + 12));
   a.deleted = s.Bool(c + 13);
   a.disable_correlation = s.Bool(c + 14);
   a.timestamp = s.Int(c + 15);
   a.first_seen_micros = s.OptInt(c + 16);
   a.last_seen_micros = s.OptInt(c + 17);
-  return a;
 }
 
 model::Object ReadObject(const Stmt& s, int c) {
