@@ -30,7 +30,8 @@ std::shared_ptr<const warninglist::WarninglistSet> Hub::Warninglists() { return 
 
 std::shared_ptr<const lifecycle::Evaluator> Hub::LifecycleEvaluator() const { return impl_->library()->lifecycle; }
 
-Result<Hub::Lifecycle> Hub::AttributeLifecycle(const model::Event& event, const model::Attribute& attribute) {
+Result<Hub::Lifecycle> Hub::AttributeLifecycle(const Principal& p, const model::Event& event,
+                                               const model::Attribute& attribute) {
   std::vector<model::Sighting> sightings;
   if (attribute.id != 0) {
     store::SightingQuery q;
@@ -39,6 +40,7 @@ Result<Hub::Lifecycle> Hub::AttributeLifecycle(const model::Event& event, const 
       BW_ASSIGN_OR_RETURN(sightings, txn.ListSightings(q));
       return Ok();
     }));
+    std::erase_if(sightings, [&](const model::Sighting& s) { return !access::CanSeeSighting(p, event, s); });
   }
   Lifecycle out;
   out.evaluator = LifecycleEvaluator();

@@ -86,9 +86,11 @@ class Hub {
     std::shared_ptr<const lifecycle::Evaluator> evaluator;  // keeps alive the model names `evaluation` views
     lifecycle::Evaluation evaluation;
   };
-  // An attribute's lifecycle now, from its tags, its event's tags and all its sightings. No access decision:
-  // callers evaluate only attributes the principal may see.
-  Result<Lifecycle> AttributeLifecycle(const model::Event& event, const model::Attribute& attribute);
+  // An attribute's lifecycle now as `p` sees it: from its tags, its event's tags and the sightings `p` may see
+  // (access::CanSeeSighting; a sighting the caller may not see must not move the score it is shown). No access
+  // decision on the attribute itself: callers evaluate only attributes the principal may see.
+  Result<Lifecycle> AttributeLifecycle(const Principal& p, const model::Event& event,
+                                       const model::Attribute& attribute);
 
   // ---- Authentication
   Result<Principal> Authenticate(std::string_view api_key);
@@ -199,7 +201,7 @@ class Hub {
  private:
   class Impl;
   Result<model::Event> AddEventUncounted(const Principal& p, misp::EventInput input);
-  Status DropOutOfLifecycle(const SearchRequest& r, model::Event& e);
+  Status DropOutOfLifecycle(const Principal& p, const SearchRequest& r, model::Event& e);
   void Notify(EventNotice::Kind kind, Id event_id) const;
   store::Store& store_;
   const Clock& clock_;

@@ -226,7 +226,7 @@ TEST_F(HubTest, LifecycleFiltersFollowTheClock) {
   // The IP expired; the hash never does. Without the filter nothing changes.
   EXPECT_EQ(values(expired), std::vector<std::string>{"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"});
   EXPECT_EQ(values(SearchRequest{}).size(), 2u);
-  auto lc = hub_->AttributeLifecycle(*e, e->attributes[0]);
+  auto lc = hub_->AttributeLifecycle(b_, *e, e->attributes[0]);
   ASSERT_TRUE(lc.ok());
   EXPECT_TRUE(lc->evaluation.expiry.expired);
   ASSERT_TRUE(lc->evaluation.ExclusionReason().has_value());
@@ -252,6 +252,45 @@ TEST_F(HubTest, LifecycleFiltersFollowTheClock) {
     return true;
   }).ok());
   EXPECT_EQ(seen, 1u);
+}
+
+// The lifecycle counts only the sightings the caller may see (MISP's default sightings policy: the event's
+// owner and site admins see all, others their own): org B's sighting keeps org A's expired IP alive for B, A
+// and the site admin, but not for org C, whose view and exports must not reveal that somebody sighted it.
+TEST_F(HubTest, LifecycleCountsOnlySightingsTheCallerMaySee) {
+  Principal c = t_.AddOrgUser("Org C", "c@c.test", access::kRolePublisher);
+  auto e = hub_->AddEvent(a_, ParseEventJson(R"({"info": "scanners", "distribution": 1,
+      "Attribute": [{"type": "ip-dst", "value": "198.51.100.23"}]})"));
+  ASSERT_TRUE(e.ok()) << e.error().message;
+  clock_.AdvanceSeconds(31 * 86400);  // ip-dst expires 30 days after it was last seen
+  misp::SightingInput s;
+  s.value = "198.51.100.23";
+  ASSERT_TRUE(hub_->AddSightings(b_, s).ok());
+  auto expired_for = [&](const Principal& p) {
+    auto lc = hub_->AttributeLifecycle(p, *e, e->attributes[0]);
+    EXPECT_TRUE(lc.ok());
+    return lc.ok() && lc->evaluation.expiry.expired;
+  };
+  EXPECT_FALSE(expired_for(b_));      // its own sighting
+  EXPECT_FALSE(expired_for(a_));      // the event's owner sees every sighting
+  EXPECT_FALSE(expired_for(admin_));
+  EXPECT_TRUE(expired_for(c));        // sees no sighting: still expired
+  SearchRequest live;
+  live.exclude_expired = true;
+  auto count = [&](const Principal& p) {
+    size_t n = 0;
+    EXPECT_TRUE(hub_->SearchAttributes(p, live, [&](const store::AttributeRow&) { return ++n, true; }).ok());
+    size_t in_events = 0;
+    EXPECT_TRUE(hub_->SearchEvents(p, live, [&](model::Event& ev) {
+      in_events += ev.attributes.size();
+      return true;
+    }).ok());
+    EXPECT_EQ(n, in_events);
+    return n;
+  };
+  EXPECT_EQ(count(b_), 1u);
+  EXPECT_EQ(count(a_), 1u);
+  EXPECT_EQ(count(c), 0u);
 }
 
 }  // namespace

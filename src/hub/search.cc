@@ -398,6 +398,7 @@ Status Hub::SearchAttributes(const Principal& p, const SearchRequest& r,
             return false;
           }
           sightings = std::move(found).value();
+          std::erase_if(sightings, [&](const model::Sighting& s) { return !access::CanSeeSighting(p, row.event, s); });
         }
         if (LifecycleExcludes(r, evaluator->Evaluate(row.event, row.attribute, sightings, now))) return true;
       }
@@ -462,7 +463,7 @@ void DropWarned(const warninglist::WarninglistSet& lists, model::Event& e) {
 }  // namespace
 
 // excludeDecayed / excludeExpired on whole events: one sightings query for the event, then each attribute.
-Status Hub::DropOutOfLifecycle(const SearchRequest& r, model::Event& e) {
+Status Hub::DropOutOfLifecycle(const Principal& p, const SearchRequest& r, model::Event& e) {
   std::vector<model::Sighting> sightings;
   if (e.sighting_timestamp > 0) {  // the event has sightings: read them once
     store::SightingQuery q;
@@ -473,7 +474,9 @@ Status Hub::DropOutOfLifecycle(const SearchRequest& r, model::Event& e) {
     }));
   }
   std::unordered_map<Id, std::vector<model::Sighting>> by_attribute;
-  for (auto& s : sightings) by_attribute[s.attribute_id].push_back(std::move(s));
+  for (auto& s : sightings) {
+    if (access::CanSeeSighting(p, e, s)) by_attribute[s.attribute_id].push_back(std::move(s));
+  }
   const auto evaluator = LifecycleEvaluator();
   const int64_t now = clock_.NowSeconds();
   auto out = [&](const model::Attribute& a) {
@@ -503,7 +506,7 @@ Status Hub::SearchEvents(const Principal& p, const SearchRequest& request,
       auto e = ViewEvent(p, EventRef{std::to_string(id)}, r.deleted);
       if (!e.ok()) continue;  // deleted meanwhile
       if (r.enforce_warninglist) DropWarned(*Warninglists(), e.value());
-      if (r.FiltersLifecycle()) BW_RETURN_IF_ERROR(DropOutOfLifecycle(r, e.value()));
+      if (r.FiltersLifecycle()) BW_RETURN_IF_ERROR(DropOutOfLifecycle(p, r, e.value()));
       if (!visit(e.value())) break;
     }
     return Ok();
@@ -526,7 +529,7 @@ Status Hub::SearchEvents(const Principal& p, const SearchRequest& request,
                                                                    : store::DeletedFilter::kInclude);
     if (!e.ok()) continue;
     if (r.enforce_warninglist) DropWarned(*Warninglists(), e.value());
-    if (r.FiltersLifecycle()) BW_RETURN_IF_ERROR(DropOutOfLifecycle(r, e.value()));
+    if (r.FiltersLifecycle()) BW_RETURN_IF_ERROR(DropOutOfLifecycle(p, r, e.value()));
     if (!visit(e.value()) || pager.done()) break;
   }
   return Ok();
