@@ -92,7 +92,9 @@ Result<std::string> ReadConfigText(const std::string& path) {
 // A secret given inline (`key`) or by environment variable (`key_env`), not both.
 Status ReadSecret(const toml::table& t, const std::string& table, const char* key, std::string& out) {
   const std::string env_key = std::string(key) + "_env";
-  if (t.contains(key) && t.contains(env_key)) return Invalid(table + "." + key, "and " + env_key + " exclude each other");
+  if (t.contains(key) && t.contains(env_key)) {
+    return Invalid(table + "." + key, "and " + env_key + " exclude each other");
+  }
   BW_RETURN_IF_ERROR(ReadString(t, table, key, out));
   std::string env_name;
   BW_RETURN_IF_ERROR(ReadString(t, table, env_key.c_str(), env_name));
