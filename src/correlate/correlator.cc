@@ -1,7 +1,11 @@
 #include "correlate/correlator.h"
 
+#include <boost/unordered/unordered_flat_map.hpp>
+#include <boost/unordered/unordered_flat_set.hpp>
+
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -142,32 +146,34 @@ Status Correlator::CatchUp(store::Store& store) {
 
     std::set<Id> gone_events;
     constexpr size_t kBatch = 256;
+    // Each changed attribute is re-read once, in batches by uuid. The keys are views into work.attributes (which
+    // outlives this loop): hash sets of views, not ordered sets of string copies (~8% of attributes/add CPU).
     std::vector<std::string> batch;
-    std::vector<std::pair<std::string, Id>> pending;
+    boost::unordered_flat_map<std::string_view, std::pair<Id, bool>> pending;  // uuid -> (event id, found)
     auto flush = [&]() -> Status {
       if (batch.empty()) return Ok();
-      std::set<std::string> found;
       store::AttributeQuery q;
-      q.uuids = batch;
+      q.uuids = std::move(batch);
+      batch.clear();
       q.deleted = store::DeletedFilter::kInclude;
       q.load_tags = false;
       BW_RETURN_IF_ERROR(t.ScanAttributes(q, [&](const store::AttributeRow& row) {
-        found.insert(row.attribute.uuid);
+        if (auto it = pending.find(row.attribute.uuid); it != pending.end()) it->second.second = true;
         Apply(row, *options_, ed);
         return true;
       }));
-      for (const auto& [uuid, event_id] : pending) {
-        if (found.count(uuid) == 0) gone_events.insert(event_id);
+      for (const auto& [uuid, entry] : pending) {
+        if (!entry.second) gone_events.insert(entry.first);  // hard-deleted: its event is re-read
       }
-      batch.clear();
       pending.clear();
       return Ok();
     };
-    std::set<std::string> queued;
+    boost::unordered_flat_set<std::string_view> queued;
+    queued.reserve(work.attributes.size());
     for (const auto& [uuid, event_id] : work.attributes) {
       if (work.reload_events.count(event_id) != 0 || !queued.insert(uuid).second) continue;
       batch.push_back(uuid);
-      pending.emplace_back(uuid, event_id);
+      pending.emplace(uuid, std::pair<Id, bool>{event_id, false});
       if (batch.size() >= kBatch) BW_RETURN_IF_ERROR(flush());
     }
     BW_RETURN_IF_ERROR(flush());
