@@ -12,6 +12,7 @@ import subprocess
 import tempfile
 import time
 import unittest
+import uuid
 
 from harness import BIN, Hub, testdata
 
@@ -62,6 +63,25 @@ class ImportTest(unittest.TestCase):
         return {e["uuid"]: e for e in r.json()}
 
     # ---- MISP feed
+    def test_what_the_cli_imports_is_searchable_in_the_serving_hub_at_once(self):
+        """The serving hub keeps attribute uuids and values in memory; what another process (this CLI import)
+        writes must reach them: found by value and by uuid, and its uuid taken for the hub's own writes."""
+        attr_uuid = str(uuid.uuid4())
+        path = os.path.join(self.tmp, "beside-serve.json")
+        with open(path, "w") as f:
+            json.dump({"Event": {"info": "imported beside serve", "uuid": str(uuid.uuid4()), "Attribute": [
+                {"type": "ip-dst", "value": "203.0.113.217", "uuid": attr_uuid}]}}, f)
+        self.run_import("misp", path)
+        found = self.hub.post("/attributes/restSearch", {"returnFormat": "json", "value": "203.0.113.217"})
+        self.assertEqual(found.status, 200, found)
+        self.assertEqual([a["uuid"] for a in found.json()["response"]["Attribute"]], [attr_uuid])
+        view = self.hub.get("/attributes/view/" + attr_uuid)
+        self.assertEqual(view.status, 200, view)
+        event_id = view.json()["Attribute"]["event_id"]
+        dup = self.hub.post("/attributes/add/" + event_id, {"type": "ip-dst", "value": "198.51.100.217",
+                                                             "uuid": attr_uuid})
+        self.assertEqual(dup.status, 409, dup)
+
     def test_tweetfeed_every_attribute_accounted_for_and_incremental(self):
         feed = testdata("misp", "feeds", "tweetfeed")
         if feed is None:

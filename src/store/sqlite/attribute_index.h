@@ -10,6 +10,9 @@
 // - The index is built from the table at open (Load) and then changed only by applying the journal of a
 //   committed write transaction (Apply). Between a COMMIT and its Apply a concurrent reader may not find a row
 //   it could already read by other means; the write is acknowledged to its client only after Apply.
+// - It records the change-log sequence it reflects (seq). Another process writing the same database (a CLI
+//   import beside `serve`) is not journaled here: the store sees the change log move past seq and reloads the
+//   index (SqliteStore: before each write transaction, and on reads that see a newer sequence).
 // - Value lookups return candidates: ids of attributes whose value1 or value2 has the same 64-bit hash as the
 //   asked value. Callers keep the exact SQL condition, so a hash collision costs a row read, never a wrong hit.
 // - UUID lookups are exact (case-sensitive, as the SQL column was).
@@ -19,6 +22,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <shared_mutex>
@@ -79,6 +83,10 @@ class AttributeIndex {
   void Apply(const IndexJournal& journal);
   size_t uuid_count() const;
 
+  // The change-log sequence the contents reflect; -1 before the first Load. Set by the store.
+  int64_t seq() const { return seq_.load(std::memory_order_acquire); }
+  void set_seq(int64_t seq) { seq_.store(seq, std::memory_order_release); }
+
  private:
   using UuidKey = std::array<uint64_t, 2>;
   struct UuidKeyHash {
@@ -97,6 +105,7 @@ class AttributeIndex {
   boost::unordered_flat_map<UuidKey, Id, UuidKeyHash> uuids_;
   std::unordered_map<std::string, Id> odd_uuids_;
   boost::unordered_flat_map<uint64_t, Postings> values_;
+  std::atomic<int64_t> seq_{-1};
 };
 
 }  // namespace bulwark::store::sqlite

@@ -217,6 +217,51 @@ TEST_F(SqliteEventsTest, LookupsByIdAndUuid) {
               }).ok());
 }
 
+// Another process writing the same database (a CLI import beside `serve`): its attributes are found by uuid and
+// by value, and their uuids stay unique, in this process too. Two stores on one file model the two processes:
+// each has its own in-memory attribute index, fed only by its own writes.
+TEST_F(SqliteEventsTest, WritesOfAnotherProcessReachTheAttributeIndex) {
+  SqliteOptions options;
+  options.path = path_;
+  auto other = OpenSqliteStore(options, clock_);
+  ASSERT_TRUE(other.ok()) << other.error().message;
+  model::Event e = MakeEvent(U(1), "imported by the CLI");
+  e.attributes.push_back(MakeAttribute(U(11), "ip-dst", "203.0.113.199"));
+  ASSERT_TRUE((*other)->Write([&](WriteTxn& t) { return t.InsertEvent(e); }).ok());
+
+  // Reads here see it at once.
+  ASSERT_TRUE(R([&](ReadTxn& t) -> Status {
+                auto a = t.FindAttributeByUuid(U(11));
+                EXPECT_TRUE(a.ok() && a->has_value());
+                AttributeQuery q;
+                q.values = {"203.0.113.199"};
+                size_t hits = 0;
+                EXPECT_TRUE(t.ScanAttributes(q, [&](const AttributeRow&) { return ++hits, true; }).ok());
+                EXPECT_EQ(hits, 1u);
+                return Ok();
+              }).ok());
+  // Its uuid is taken for writes here.
+  model::Event dup = MakeEvent(U(2), "same attribute uuid");
+  dup.attributes.push_back(MakeAttribute(U(11), "ip-dst", "198.51.100.1"));
+  Status st = W([&](WriteTxn& t) { return t.InsertEvent(dup); });
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().message, "an attribute with uuid " + U(11) + " already exists");
+
+  // The other way round, with a write here first: this store's own writes keep its index without a reload, and
+  // the other store sees them.
+  model::Event mine = MakeEvent(U(3), "written by serve");
+  mine.attributes.push_back(MakeAttribute(U(31), "domain", "ballot-check.example"));
+  ASSERT_TRUE(W([&](WriteTxn& t) { return t.InsertEvent(mine); }).ok());
+  ASSERT_TRUE((*other)->Read([&](ReadTxn& t) -> Status {
+                auto a = t.FindAttributeByUuid(U(31));
+                EXPECT_TRUE(a.ok() && a->has_value());
+                return Ok();
+              }).ok());
+  model::Event dup2 = MakeEvent(U(4), "uuid written by serve");
+  dup2.attributes.push_back(MakeAttribute(U(31), "domain", "other.example"));
+  EXPECT_FALSE((*other)->Write([&](WriteTxn& t) { return t.InsertEvent(dup2); }).ok());
+}
+
 TEST_F(SqliteEventsTest, DuplicateUuidsAreConflicts) {
   model::Event e = FullEvent();
   ASSERT_TRUE(W([&](WriteTxn& t) { return t.InsertEvent(e); }).ok());

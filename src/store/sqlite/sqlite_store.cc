@@ -53,7 +53,10 @@ class SqliteStore final : public Store {
   SqliteStore(SqliteOptions options, const Clock& clock, std::unique_ptr<Connection> writer, int version)
       : options_(std::move(options)), clock_(clock), writer_(std::move(writer)), version_(version) {}
 
-  Status LoadIndexes() { return index_.Load(*writer_); }
+  Status LoadIndexes() {
+    std::lock_guard<std::mutex> lock(write_mu_);
+    return SyncIndexLocked();
+  }
 
   ~SqliteStore() override {
     // Lets SQLite refresh planner statistics it found missing while the store ran.
@@ -81,8 +84,44 @@ class SqliteStore final : public Store {
   int SchemaVersion() const override { return version_; }
 
  private:
+  // The last change-log sequence in the transaction open on `conn`.
+  static Result<int64_t> LastSeq(Connection& conn) {
+    return conn.QueryInt("SELECT coalesce(max(seq), 0) FROM changes");
+  }
+
+  // Reloads the index when the change log moved past it: another process wrote (this process's own commits are
+  // applied as journals and move index_.seq()). Inside a transaction on the writer connection.
+  Status ReloadIndexIfBehindInTxn() {
+    BW_ASSIGN_OR_RETURN(int64_t seq, LastSeq(*writer_));
+    if (seq == index_.seq()) return Ok();
+    BW_RETURN_IF_ERROR(index_.Load(*writer_));
+    index_.set_seq(seq);
+    return Ok();
+  }
+
+  // The same in its own read transaction on the writer connection. write_mu_ must be held.
+  Status SyncIndexLocked() {
+    BW_RETURN_IF_ERROR(RunSql(*writer_, "BEGIN"));
+    Status st = ReloadIndexIfBehindInTxn();
+    Status end = RunSql(*writer_, st.ok() ? "COMMIT" : "ROLLBACK");
+    return st.ok() ? end : st;
+  }
+
   Status RunRead(Connection& conn, const std::function<Status(ReadTxn&)>& fn) {
     BW_RETURN_IF_ERROR(RunSql(conn, "BEGIN"));
+    // A snapshot newer than the index: another process wrote (or this process's writer is between its COMMIT
+    // and applying its journal). Catch up under the write lock, which also waits out the latter case. Not from
+    // inside this thread's own write (the lock is held; its reads see the index as the writer keeps it).
+    Result<int64_t> seen = LastSeq(conn);
+    Status synced = seen.ok() ? Ok() : Status(seen.error());
+    if (seen.ok() && *seen > index_.seq() && writer_thread_.load() != std::this_thread::get_id()) {
+      std::lock_guard<std::mutex> lock(write_mu_);
+      if (*seen > index_.seq()) synced = SyncIndexLocked();
+    }
+    if (!synced.ok()) {
+      (void)RunSql(conn, "ROLLBACK");
+      return synced;
+    }
     Status st = Ok();
     {
       sqlite::SqliteReadTxn txn(conn, index_);
@@ -96,15 +135,20 @@ class SqliteStore final : public Store {
   Status RunWrite(const std::function<Status(WriteTxn&)>& fn) {
     BW_RETURN_IF_ERROR(RunSql(*writer_, "BEGIN IMMEDIATE"));
     journal_.Clear();
-    Status st = Ok();
-    {
+    // Under the write lock no other process can write until COMMIT: bring the index up to date first, so that
+    // uuid uniqueness and lookups in this transaction see what other processes wrote.
+    Status st = ReloadIndexIfBehindInTxn();
+    if (st.ok()) {
       sqlite::SqliteWriteTxn txn(*writer_, clock_, index_, journal_);
       st = fn(txn);
     }
+    Result<int64_t> after = st.ok() ? LastSeq(*writer_) : Result<int64_t>(int64_t{0});
+    if (!after.ok()) st = after.error();
     if (st.ok()) {
       st = RunSql(*writer_, "COMMIT");
       if (st.ok()) {
         index_.Apply(journal_);
+        index_.set_seq(*after);
         journal_.Clear();
         return st;
       }
