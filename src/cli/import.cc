@@ -231,12 +231,7 @@ int RunTaxii(const Config& config, const ImportFlags& f) {
   opts.page_size = f.page_size;
   opts.http = HttpOptions(f);
   opts.progress = Progress("taxii");
-  auto objects_url = feeds::TaxiiObjectsUrl(opts);
-  if (!objects_url.ok()) return Fail("taxii", objects_url.error());
-  auto state = feeds::LoadFeedState(config.data_dir, "taxii", feeds::TaxiiStateKey(*objects_url));
-  if (!state.ok()) return Fail("taxii", state.error());
-  opts.save_state = [&](const feeds::FeedState& s) { return feeds::SaveFeedState(config.data_dir, s, app.clock.NowSeconds()); };
-  auto r = feeds::PullTaxii(*app.hub, opened->principal, opts, *state);
+  auto r = feeds::PullTaxiiResuming(*app.hub, opened->principal, std::move(opts), config.data_dir, app.clock);
   if (!r.ok()) return Fail("taxii", r.error());
   std::printf("taxii %s: %zu objects in %zu pages; cursor %s\n", r->objects_url.c_str(), r->objects, r->pages,
               r->cursor.empty() ? "-" : r->cursor.c_str());

@@ -170,4 +170,12 @@ Result<TaxiiReport> PullTaxii(hub::Hub& hub, const access::Principal& principal,
   return report;
 }
 
+Result<TaxiiReport> PullTaxiiResuming(hub::Hub& hub, const access::Principal& principal, TaxiiPullOptions options,
+                                      const std::string& data_dir, const Clock& clock) {
+  BW_ASSIGN_OR_RETURN(std::string objects_url, TaxiiObjectsUrl(options));
+  BW_ASSIGN_OR_RETURN(FeedState state, LoadFeedState(data_dir, "taxii", TaxiiStateKey(objects_url)));
+  options.save_state = [&](const FeedState& s) { return SaveFeedState(data_dir, s, clock.NowSeconds()); };
+  return PullTaxii(hub, principal, options, state);
+}
+
 }  // namespace bulwark::feeds

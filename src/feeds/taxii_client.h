@@ -23,6 +23,7 @@
 #include <string>
 
 #include "api/http/client.h"
+#include "common/clock.h"
 #include "common/result.h"
 #include "feeds/feed_state.h"
 #include "feeds/stix_import.h"
@@ -68,5 +69,12 @@ Result<std::string> TaxiiObjectsUrl(const TaxiiPullOptions& options);
 // envelope, and fatal hub errors. Objects already imported stay imported when a later page fails.
 Result<TaxiiReport> PullTaxii(hub::Hub& hub, const access::Principal& principal, const TaxiiPullOptions& options,
                               FeedState& state);
+
+// PullTaxii with the cursor remembered in `data_dir` for this (API root, collection): loaded before the pull
+// (options.added_after, when set, still overrides it) and saved after each imported batch. What
+// `bulwark import taxii` and the scheduled pulls of `serve` (feeds/taxii_schedule.h) run, so they continue each
+// other. options.save_state is replaced. Errors: those of TaxiiObjectsUrl, LoadFeedState and PullTaxii.
+Result<TaxiiReport> PullTaxiiResuming(hub::Hub& hub, const access::Principal& principal, TaxiiPullOptions options,
+                                      const std::string& data_dir, const Clock& clock);
 
 }  // namespace bulwark::feeds

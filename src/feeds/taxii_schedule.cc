@@ -77,12 +77,7 @@ void TaxiiScheduler::RunOne(size_t index, const std::stop_token& stop) {
   TaxiiPullOptions options = pull.options;
   options.cancelled = [&stop] { return stop.stop_requested(); };
   options.progress = [this, &pull](const std::string& line) { log_->debug("taxii pull {}: {}", pull.name, line); };
-  Result<TaxiiReport> report = [&]() -> Result<TaxiiReport> {
-    BW_ASSIGN_OR_RETURN(std::string objects_url, TaxiiObjectsUrl(options));
-    BW_ASSIGN_OR_RETURN(FeedState state, LoadFeedState(data_dir_, "taxii", TaxiiStateKey(objects_url)));
-    options.save_state = [this](const FeedState& s) { return SaveFeedState(data_dir_, s, clock_.NowSeconds()); };
-    return PullTaxii(hub_, principal_, options, state);
-  }();
+  Result<TaxiiReport> report = PullTaxiiResuming(hub_, principal_, std::move(options), data_dir_, clock_);
   std::lock_guard<std::mutex> lock(mu_);
   PullStatus& s = status_[index];
   ++s.runs;
