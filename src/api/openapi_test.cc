@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <set>
@@ -17,6 +16,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/metrics.h"
+#include "common/uuid.h"
 #include "hub/hub.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -42,9 +42,9 @@ bool IsHttpMethod(std::string_view key) {
 class OpenApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("bulwark-openapi-test-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
-            std::to_string(reinterpret_cast<uintptr_t>(this)));
+    // A fresh uuid per fixture: ctest runs these tests as parallel processes, and neither the gtest seed nor a
+    // heap address tells them apart (both repeat across processes, always so under ASan).
+    dir_ = fs::temp_directory_path() / ("bulwark-openapi-test-" + NewUuidV4());
     fs::create_directories(dir_);
     store::SqliteOptions options;
     options.path = (dir_ / "bulwark.db").string();
