@@ -91,6 +91,13 @@ int RunServe(const Config& config) {
       [weak = std::weak_ptr<correlate::CorrelationService>(ctx.correlation)](const hub::Hub::EventNotice&) {
         if (auto service = weak.lock()) service->Poke();
       });
+  // What events/add and attributes/add wrote goes to the follower as is: it then need not read it back.
+  app.value()->hub->AddAttributesListener(
+      [weak = std::weak_ptr<correlate::CorrelationService>(ctx.correlation)](const hub::Hub::AttributesNotice& n) {
+        if (auto service = weak.lock()) {
+          service->Offer(correlate::WrittenStateOf(n.seq, n.event, n.attributes, n.objects, n.whole_event));
+        }
+      });
   http::Router router;
   api::RegisterRoutes(router, ctx);
   auto server = http::HttpServer::Start(config.http, router, metrics, app.value()->log);

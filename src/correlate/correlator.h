@@ -8,6 +8,10 @@
 //   event add/delete/restore            the event's attributes are re-read;
 //   event edit                          the event is re-read only when its disable_correlation changed;
 //   anything else (publish, tags, sightings, objects whose children are logged themselves): ignored.
+// Offers: the write path may hand over what it has just committed (Offer, below), so that CatchUp need not
+// re-read it; without offers the result is the same, only slower. The change log stays the one source of what
+// changed; an offer only replaces the re-read of rows, and only when it is at least as new as every change
+// read for them.
 // An attribute is indexed when it is not deleted, neither it nor its event has disable_correlation, its
 // object (if any) is not deleted, and its type correlates. Applying a change twice is harmless, so reading
 // state newer than the changes read is fine: the next CatchUp converges.
@@ -20,16 +24,34 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 #include "correlate/index.h"
 #include "store/store.h"
 
 namespace bulwark::correlate {
 
+// State a committed write left, offered by the write path (see Correlator::Offer). Each attribute carries
+// what indexing needs (id, event_id, uuid, type, value1, value2, deleted, disable_correlation); an attribute of
+// a deleted object is offered as deleted.
+struct WrittenState {
+  int64_t seq = 0;       // the change-log sequence this state reflects: the last change of its transaction
+  Id event_id = 0;
+  bool event_disable_correlation = false;
+  bool whole_event = false;  // `attributes` are all the event has (a new event): replaces re-reading the event
+  std::vector<model::Attribute> attributes;
+};
+
+// The slim copy of a written event (all its attributes, objects' included) or of attributes added to it.
+WrittenState WrittenStateOf(int64_t seq, const model::Event& event, const std::vector<model::Attribute>& attributes,
+                            const std::vector<model::Object>* objects, bool whole_event);
+
 struct CorrelatorStats {
   int64_t builds = 0;
   int64_t catch_ups = 0;          // CatchUp calls that published a new snapshot
   int64_t changes_read = 0;
+  int64_t offered_rows_used = 0;  // attributes applied from offers instead of re-read from the store
+  int64_t rows_read = 0;          // attributes re-read from the store by CatchUp
   size_t last_cloned_shards = 0;  // shards copied by the last publication
 };
 
@@ -42,18 +64,31 @@ class Correlator {
   // more than kMaxIncrementalChanges changes is handled by a rebuild.
   Status CatchUp(store::Store& store);
 
+  // Hands over the state a write has just committed (call after the commit, on any thread; cheap: a move
+  // under a lock). The next CatchUp applies it in place of a store read where it is at least as new as the
+  // changes it reads; offers it cannot use are dropped once the snapshot passes their sequence. At most
+  // kMaxOfferedAttributes wait at any time (more are dropped: CatchUp then reads the store, as without offers).
+  void Offer(WrittenState state);
+
   std::shared_ptr<const Snapshot> snapshot() const { return snapshot_.load(); }
   bool built() const { return built_.load(); }
   CorrelatorStats stats() const;
 
   static constexpr size_t kMaxIncrementalChanges = 200000;
+  static constexpr size_t kMaxOfferedAttributes = 500000;
 
  private:
   Status BuildLocked(store::Store& store);
   void Publish(std::shared_ptr<const Snapshot> next, size_t cloned);
 
   std::shared_ptr<const Options> options_;
+  std::vector<WrittenState> TakeOffers();
+  void KeepOffers(std::vector<WrittenState> newer);
+
   std::mutex write_mu_;
+  std::mutex offers_mu_;
+  std::vector<WrittenState> offers_;
+  size_t offered_attributes_ = 0;
   std::atomic<std::shared_ptr<const Snapshot>> snapshot_;
   std::atomic<bool> built_{false};
   mutable std::mutex stats_mu_;

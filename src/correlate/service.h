@@ -20,6 +20,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "access/access.h"
@@ -87,6 +88,9 @@ class CorrelationService {
   // Errors are counted (follower_errors) and retried at the next wake-up. Idempotent; stopped by the destructor.
   void StartFollower(std::chrono::milliseconds poll = std::chrono::milliseconds(1000));
   void Poke();
+  // What a write has just committed, so that the follower need not re-read it (Correlator::Offer). For a hub
+  // listener; does not wake the follower.
+  void Offer(WrittenState state) { correlator_.Offer(std::move(state)); }
   int64_t follower_errors() const;
 
   std::shared_ptr<const Snapshot> snapshot() const { return correlator_.snapshot(); }

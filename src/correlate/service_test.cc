@@ -161,6 +161,97 @@ TEST_F(ServiceTest, IncrementalAddEditDeleteThroughTheStore) {
   EXPECT_EQ(fresh.snapshot()->key_count(), svc.snapshot()->key_count());
 }
 
+int64_t LastSeq(store::Store& store) {
+  int64_t seq = -1;
+  EXPECT_TRUE(store.Read([&](store::ReadTxn& t) -> Status {
+                BW_ASSIGN_OR_RETURN(seq, t.LastChangeSeq());
+                return Ok();
+              }).ok());
+  return seq;
+}
+
+// What the write path offers replaces re-reading the store: a new event whole, attributes added to an event.
+TEST_F(ServiceTest, OfferedWritesAreAppliedWithoutReadingTheStore) {
+  auto e1 = AddEvent(1, {Attr("domain", "offer.example"), Attr("ip-dst", "203.0.113.9")});
+  CorrelationService svc(*store_);
+  ASSERT_TRUE(svc.Start().ok());
+
+  model::Object object;
+  object.name = "domain-ip";
+  object.attributes = {Attr("ip-dst", "203.0.113.0/24")};
+  model::Event e2;
+  e2.info = "offered";
+  e2.date = "2026-01-01";
+  e2.org_id = e2.orgc_id = 1;
+  e2.attributes = {Attr("url", "https://www.offer.example/login")};
+  e2.objects = {object};
+  ASSERT_TRUE(store_->Write([&](store::WriteTxn& t) { return t.InsertEvent(e2); }).ok());
+  svc.Offer(WrittenStateOf(LastSeq(*store_), e2, e2.attributes, &e2.objects, true));
+  ASSERT_TRUE(svc.NotifyChanged().ok());
+  EXPECT_EQ(svc.correlator().stats().rows_read, 0);
+  EXPECT_EQ(svc.correlator().stats().offered_rows_used, 2);
+  EXPECT_EQ(Related(svc, admin_, e1.attributes[0].id), (Ids{e2.attributes[0].id}));
+  EXPECT_EQ(Related(svc, admin_, e1.attributes[1].id), (Ids{e2.objects[0].attributes[0].id}));
+
+  // attributes/add: attributes added to an existing event, with the event header touched.
+  std::vector<model::Attribute> added = {Attr("domain", "mail.offer.example"), Attr("ip-src", "203.0.113.9")};
+  ASSERT_TRUE(store_->Write([&](store::WriteTxn& t) -> Status {
+                for (auto& a : added) a.event_id = e2.id;
+                BW_RETURN_IF_ERROR(t.InsertAttributes(added));
+                return t.UpdateEventHeader(e2, model::ChangeAction::kEdit);
+              }).ok());
+  svc.Offer(WrittenStateOf(LastSeq(*store_), e2, added, nullptr, false));
+  ASSERT_TRUE(svc.NotifyChanged().ok());
+  EXPECT_EQ(svc.correlator().stats().rows_read, 0);
+  EXPECT_EQ(svc.correlator().stats().offered_rows_used, 4);
+  EXPECT_EQ(Related(svc, admin_, e1.attributes[0].id), (Ids{e2.attributes[0].id, added[0].id}));
+  EXPECT_EQ(Related(svc, admin_, e1.attributes[1].id), (Ids{e2.objects[0].attributes[0].id, added[1].id}));
+
+  // The state equals a fresh build's.
+  CorrelationService fresh(*store_);
+  ASSERT_TRUE(fresh.Start().ok());
+  EXPECT_EQ(fresh.snapshot()->attribute_count(), svc.snapshot()->attribute_count());
+  EXPECT_EQ(fresh.snapshot()->key_count(), svc.snapshot()->key_count());
+}
+
+// An offer older than a change read for the same attribute or event is not used: the store is read instead.
+TEST_F(ServiceTest, AnOfferOlderThanTheChangesReadIsNotUsed) {
+  auto e1 = AddEvent(1, {Attr("domain", "stale.example"), Attr("domain", "fresh.example")});
+  CorrelationService svc(*store_);
+  ASSERT_TRUE(svc.Start().ok());
+
+  // An attribute added (offered at its write), then edited by another write that offers nothing.
+  model::Event e2 = AddEvent(1, {Attr("domain", "placeholder.example")});
+  ASSERT_TRUE(svc.NotifyChanged().ok());
+  std::vector<model::Attribute> added = {Attr("domain", "stale.example")};
+  added[0].event_id = e2.id;
+  ASSERT_TRUE(store_->Write([&](store::WriteTxn& t) { return t.InsertAttributes(added); }).ok());
+  svc.Offer(WrittenStateOf(LastSeq(*store_), e2, added, nullptr, false));
+  model::Attribute edited = added[0];
+  edited.value1 = "fresh.example";
+  ASSERT_TRUE(store_->Write([&](store::WriteTxn& t) { return t.UpdateAttribute(edited); }).ok());
+  const int64_t rows_before = svc.correlator().stats().rows_read;
+  ASSERT_TRUE(svc.NotifyChanged().ok());
+  EXPECT_EQ(svc.correlator().stats().rows_read, rows_before + 1);
+  EXPECT_TRUE(Related(svc, admin_, e1.attributes[0].id).empty());
+  EXPECT_EQ(Related(svc, admin_, e1.attributes[1].id), (Ids{added[0].id}));
+
+  // A whole new event offered, then its correlation disabled by a later write: the event is read back.
+  model::Event e3 = AddEvent(1, {Attr("domain", "stale.example")});
+  svc.Offer(WrittenStateOf(LastSeq(*store_), e3, e3.attributes, &e3.objects, true));
+  e3.disable_correlation = true;
+  ASSERT_TRUE(store_->Write([&](store::WriteTxn& t) {
+                return t.UpdateEventHeader(e3, model::ChangeAction::kEdit);
+              }).ok());
+  ASSERT_TRUE(svc.NotifyChanged().ok());
+  EXPECT_TRUE(Related(svc, admin_, e1.attributes[0].id).empty());
+
+  CorrelationService fresh(*store_);
+  ASSERT_TRUE(fresh.Start().ok());
+  EXPECT_EQ(fresh.snapshot()->attribute_count(), svc.snapshot()->attribute_count());
+  EXPECT_EQ(fresh.snapshot()->key_count(), svc.snapshot()->key_count());
+}
+
 TEST_F(ServiceTest, DisableCorrelationOnAttributeAndEvent) {
   auto e1 = AddEvent(1, {Attr("domain", "bad.example")});
   model::Attribute off = Attr("domain", "bad.example");

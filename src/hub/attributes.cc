@@ -94,8 +94,10 @@ Result<std::vector<model::Attribute>> Hub::AddAttributes(const Principal& p, con
   }
   const int64_t now = clock_.NowSeconds();
   std::vector<model::Attribute> added;
+  model::Event e;
+  int64_t seq = 0;
   Status st = store_.Write([&](store::WriteTxn& txn) -> Status {
-    BW_ASSIGN_OR_RETURN(model::Event e, FindVisibleEvent(txn, p, ref.text));
+    BW_ASSIGN_OR_RETURN(e, FindVisibleEvent(txn, p, ref.text));
     BW_RETURN_IF_ERROR(access::CheckCanModifyEvent(p, e));
     added.reserve(inputs.size());
     for (size_t i = 0; i < inputs.size(); ++i) {
@@ -126,10 +128,15 @@ Result<std::vector<model::Attribute>> Hub::AddAttributes(const Principal& p, con
     BW_RETURN_IF_ERROR(txn.InsertAttributes(added));
     e.published = false;  // MISP unpublishes an event when its content changes
     BW_RETURN_IF_ERROR(TouchEvent(txn, e, now));
-    return Audit(txn, p, clock_.NowMicros(), "add", "Attribute", added.front().id, added.front().uuid,
-                 std::to_string(added.size()) + " attribute(s) added to event " + std::to_string(e.id));
+    BW_RETURN_IF_ERROR(Audit(txn, p, clock_.NowMicros(), "add", "Attribute", added.front().id, added.front().uuid,
+                             std::to_string(added.size()) + " attribute(s) added to event " + std::to_string(e.id)));
+    if (!attributes_listeners_.empty()) {
+      BW_ASSIGN_OR_RETURN(seq, txn.LastChangeSeq());
+    }
+    return Ok();
   });
   if (!st.ok()) return impl_->CountRejected(std::move(st).error());
+  if (!attributes_listeners_.empty()) NotifyAttributes(AttributesNotice{seq, e, added, nullptr, false});
   impl_->CountAttributes(added.size());
   return added;
 }

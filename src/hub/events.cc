@@ -71,6 +71,12 @@ void Hub::Notify(EventNotice::Kind kind, Id event_id) const {
   for (const EventListener& l : listeners_) l(EventNotice{kind, event_id});
 }
 
+void Hub::AddAttributesListener(AttributesListener listener) { attributes_listeners_.push_back(std::move(listener)); }
+
+void Hub::NotifyAttributes(const AttributesNotice& notice) const {
+  for (const AttributesListener& l : attributes_listeners_) l(notice);
+}
+
 Result<model::Event> Hub::AddEvent(const Principal& p, misp::EventInput input) {
   auto result = AddEventUncounted(p, std::move(input));
   if (!result.ok()) return impl_->CountRejected(std::move(result).error());
@@ -122,6 +128,7 @@ Result<model::Event> Hub::AddEventUncounted(const Principal& p, misp::EventInput
   }
   BW_RETURN_IF_ERROR(CheckUniqueUuids(e));
 
+  int64_t seq = 0;
   Status st = store_.Write([&](store::WriteTxn& txn) -> Status {
     BW_RETURN_IF_ERROR(CheckSharingGroup(txn, p, e.distribution, e.sharing_group_id, "sharing_group_id"));
     for (size_t i = 0; i < e.attributes.size(); ++i) {
@@ -150,9 +157,15 @@ Result<model::Event> Hub::AddEventUncounted(const Principal& p, misp::EventInput
       return MakeError(ErrorCode::kConflict, "an event with uuid " + e.uuid + " already exists: use events/edit", "uuid");
     }
     BW_RETURN_IF_ERROR(txn.InsertEvent(e));
-    return Audit(txn, p, clock_.NowMicros(), "add", "Event", e.id, e.uuid, "Event (" + std::to_string(e.id) + "): " + e.info.substr(0, 200));
+    BW_RETURN_IF_ERROR(Audit(txn, p, clock_.NowMicros(), "add", "Event", e.id, e.uuid,
+                             "Event (" + std::to_string(e.id) + "): " + e.info.substr(0, 200)));
+    if (!attributes_listeners_.empty()) {
+      BW_ASSIGN_OR_RETURN(seq, txn.LastChangeSeq());
+    }
+    return Ok();
   });
   if (!st.ok()) return std::move(st).error();
+  if (!attributes_listeners_.empty()) NotifyAttributes(AttributesNotice{seq, e, e.attributes, &e.objects, true});
   impl_->CountIngest(e);
   // The event as written is what a view would return (ids, tags and all), without reading it back.
   e.attribute_count = 0;

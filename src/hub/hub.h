@@ -194,6 +194,20 @@ class Hub {
   // registration is not synchronised with notification.
   void AddEventListener(EventListener listener);
 
+  // After a write that stored attributes commits (events/add, attributes/add): the attributes as written (ids
+  // set), for in-process indexes that would otherwise re-read them from the store (the correlator). `seq` is the
+  // change-log sequence the write ended at; `whole_event` says that `attributes` and `objects` are all the event
+  // holds (a new event). Same rules as event listeners; listeners are told only when some are registered.
+  struct AttributesNotice {
+    int64_t seq;
+    const model::Event& event;
+    const std::vector<model::Attribute>& attributes;
+    const std::vector<model::Object>* objects;
+    bool whole_event;
+  };
+  using AttributesListener = std::function<void(const AttributesNotice&)>;
+  void AddAttributesListener(AttributesListener listener);
+
   // Lookups for rendering (no access decision: callers render only what they were allowed to get).
   Result<std::optional<model::Organisation>> GetOrganisation(Id id);
   Result<std::optional<model::SharingGroup>> GetSharingGroup(Id id);
@@ -203,12 +217,14 @@ class Hub {
   Result<model::Event> AddEventUncounted(const Principal& p, misp::EventInput input);
   Status DropOutOfLifecycle(const Principal& p, const SearchRequest& r, model::Event& e);
   void Notify(EventNotice::Kind kind, Id event_id) const;
+  void NotifyAttributes(const AttributesNotice& notice) const;
   store::Store& store_;
   const Clock& clock_;
   HubOptions options_;
   Logger log_;
   std::unique_ptr<Impl> impl_;
   std::vector<EventListener> listeners_;
+  std::vector<AttributesListener> attributes_listeners_;
 };
 
 }  // namespace bulwark::hub
