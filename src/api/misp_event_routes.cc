@@ -6,6 +6,7 @@
 
 #include "api/annotate.h"
 #include "api/api_util.h"
+#include "api/attachments.h"
 #include "api/export_stream.h"
 #include "api/render_cache.h"
 #include "api/routes_internal.h"
@@ -16,6 +17,10 @@ namespace {
 
 using http::HttpRequest;
 using http::HttpResponse;
+
+// With attachment data, streamed replies stop filling a chunk once it holds this much, so that a search over
+// many samples never holds more than about one chunk (plus one sample) of data.
+constexpr size_t kAttachmentChunkBytes = 4u << 20;
 
 Result<bool> HardDelete(const HttpRequest& req, const json::value& body) {
   if (req.Param("hard") == "1" || req.Query("hard") == "1") return true;
@@ -30,9 +35,11 @@ Result<bool> HardDelete(const HttpRequest& req, const json::value& body) {
 // is one batch) and rendered a few per chunk, so memory stays bounded by the batch. The first batch is fetched
 // before the response starts, so a bad request is a proper 4xx; a failure on a later batch closes the
 // connection without the final chunk, which the client sees as a truncated body.
-Result<HttpResponse> StreamEvents(ApiContext& ctx, const access::Principal& p, hub::SearchRequest req) {
+Result<HttpResponse> StreamEvents(ApiContext& ctx, const access::Principal& p, hub::SearchRequest req,
+                                  bool with_attachments) {
   struct State {
     hub::SearchRequest req;
+    bool with_attachments = false;
     std::unique_ptr<Annotator> annotator;  // includeDecayScore only
     std::vector<model::Event> batch;
     size_t pos = 0;
@@ -43,6 +50,7 @@ Result<HttpResponse> StreamEvents(ApiContext& ctx, const access::Principal& p, h
   const bool paged = req.limit > 0;  // MISP paging: exactly one page, fetched at once
   if (!paged) req.limit = 100;
   state->req = std::move(req);
+  state->with_attachments = with_attachments;
   if (state->req.include_decay_score) state->annotator = std::make_unique<Annotator>(ctx, p);
   auto fetch = [&ctx, p, state, paged]() -> Status {
     state->batch.clear();
@@ -64,14 +72,19 @@ Result<HttpResponse> StreamEvents(ApiContext& ctx, const access::Principal& p, h
     }
     RenderCache cache(ctx.hub);
     auto rctx = cache.Context();
-    for (int n = 0; n < 8 && state->pos < state->batch.size(); ++n) {
+    const int per_chunk = state->with_attachments ? 1 : 8;  // an event with its samples can be large
+    for (int n = 0; n < per_chunk && state->pos < state->batch.size(); ++n) {
       if (!state->first) out += ",";
       state->first = false;
       out += "{\"Event\":";
       const model::Event& e = state->batch[state->pos++];
-      if (state->annotator) {
+      if (state->annotator || state->with_attachments) {
         json::object rendered = misp::RenderEvent(e, rctx);
-        state->annotator->AddDecayScores(e, rendered);
+        if (state->annotator) state->annotator->AddDecayScores(e, rendered);
+        if (state->with_attachments) {
+          Status st = AddEventAttachmentData(ctx.hub, e, rendered);
+          if (!st.ok()) throw std::runtime_error("events/restSearch: " + st.error().message);
+        }
         out += json::serialize(rendered);
       } else {
         misp::WriteEvent(out, e, rctx);
@@ -87,9 +100,15 @@ Result<HttpResponse> StreamEvents(ApiContext& ctx, const access::Principal& p, h
 
 // Streams {"response":{"Attribute":[...]}} in id order, 2,000 attributes per batch. MISP paging (limit and
 // page) gives one bounded page. Errors as for StreamEvents.
-Result<HttpResponse> StreamAttributes(ApiContext& ctx, const access::Principal& p, hub::SearchRequest req) {
+Result<HttpResponse> StreamAttributes(ApiContext& ctx, const access::Principal& p, hub::SearchRequest req,
+                                      bool with_attachments) {
   struct State {
     hub::SearchRequest req;
+    bool with_attachments = false;
+    // withAttachments: rows copied out of the scan and rendered after it (reading the data reads the store again),
+    // a few per chunk so that at most about kAttachmentChunkBytes of data is held at once.
+    std::vector<std::pair<model::Attribute, model::Event>> rows;
+    size_t next_row = 0;
     std::unique_ptr<Annotator> annotator;  // includeDecayScore only
     std::string pending;  // rendered rows not yet handed out
     bool first = true;
@@ -100,8 +119,19 @@ Result<HttpResponse> StreamAttributes(ApiContext& ctx, const access::Principal& 
   const bool misp_page = req.limit > 0 && req.page > 1;
   if (req.limit > 0) state->remaining = req.limit;
   state->req = std::move(req);
+  state->with_attachments = with_attachments;
   if (state->req.include_decay_score) state->annotator = std::make_unique<Annotator>(ctx, p);
-  auto fetch = [&ctx, p, state, misp_page]() -> Status {
+  auto write = [&ctx, state](const model::Attribute& attribute, const model::Event& event) -> Status {
+    if (!state->first) state->pending += ",";
+    state->first = false;
+    misp::WriteAttribute(state->pending, attribute, &event);
+    json::object extra;
+    if (state->annotator) state->annotator->AddDecayScore(event, attribute, extra);
+    if (state->with_attachments) BW_RETURN_IF_ERROR(AddAttachmentData(ctx.hub, attribute, extra));
+    if (!extra.empty()) misp::AppendMembers(state->pending, extra);
+    return Ok();
+  };
+  auto fetch = [&ctx, p, state, misp_page, write]() -> Status {
     hub::SearchRequest batch = state->req;
     if (!misp_page) {
       batch.page = 1;
@@ -109,17 +139,13 @@ Result<HttpResponse> StreamAttributes(ApiContext& ctx, const access::Principal& 
     }
     size_t n = 0;
     BW_RETURN_IF_ERROR(ctx.hub.SearchAttributes(p, batch, [&](const store::AttributeRow& row) {
-      if (!state->first) state->pending += ",";
-      state->first = false;
-      misp::WriteAttribute(state->pending, row.attribute, &row.event);
-      if (state->annotator) {
-        json::object extra;
-        state->annotator->AddDecayScore(row.event, row.attribute, extra);
-        misp::AppendMembers(state->pending, extra);
-      }
       state->req.after_id = row.attribute.id;
       ++n;
-      return true;
+      if (state->with_attachments) {
+        state->rows.emplace_back(row.attribute, row.event);
+        return true;
+      }
+      return write(row.attribute, row.event).ok();  // without attachments, writing cannot fail
     }));
     if (state->remaining != SIZE_MAX) state->remaining -= std::min(n, state->remaining);
     if (misp_page || n < batch.limit || state->remaining == 0) state->exhausted = true;
@@ -127,17 +153,24 @@ Result<HttpResponse> StreamAttributes(ApiContext& ctx, const access::Principal& 
   };
   BW_RETURN_IF_ERROR(fetch());
   bool started = false;
-  return Streamed(200, [state, fetch, started](std::string& out) mutable {
+  return Streamed(200, [state, fetch, write, started](std::string& out) mutable {
     if (!started) {
       out += "{\"response\":{\"Attribute\":[";
       started = true;
-    } else if (!state->exhausted) {
+    } else if (!state->exhausted && state->next_row == state->rows.size()) {
+      state->rows.clear();
+      state->next_row = 0;
       Status st = fetch();
+      if (!st.ok()) throw std::runtime_error("attributes/restSearch: " + st.error().message);
+    }
+    while (state->next_row < state->rows.size() && state->pending.size() < kAttachmentChunkBytes) {
+      const auto& [attribute, event] = state->rows[state->next_row++];
+      Status st = write(attribute, event);
       if (!st.ok()) throw std::runtime_error("attributes/restSearch: " + st.error().message);
     }
     out += state->pending;
     state->pending.clear();
-    if (state->exhausted) {
+    if (state->exhausted && state->next_row == state->rows.size()) {
       out += "]}}";
       return false;
     }
@@ -187,9 +220,16 @@ void WriteWithWarnings(std::string& out, const Annotator& annotator, const model
   misp::AppendMembers(out, extra);
 }
 
-http::HttpResponse AttributeReply(const Annotator& annotator, const model::Attribute& a) {
+// With `attachments_from` (may be null), the attribute's data too.
+Result<http::HttpResponse> AttributeReply(const Annotator& annotator, const model::Attribute& a,
+                                          hub::Hub* attachments_from = nullptr) {
   std::string body = "{\"Attribute\":";
   WriteWithWarnings(body, annotator, a);
+  if (attachments_from) {
+    json::object extra;
+    BW_RETURN_IF_ERROR(AddAttachmentData(*attachments_from, a, extra));
+    if (!extra.empty()) misp::AppendMembers(body, extra);
+  }
   body += '}';
   return http::HttpResponse::Json(200, std::move(body));
 }
@@ -206,7 +246,8 @@ void AnnotateObjectAttributes(const Annotator& annotator, const model::Object& o
 
 }  // namespace
 
-HttpResponse StreamEventView(RenderCache& cache, model::Event event, std::shared_ptr<const Annotator> annotator) {
+HttpResponse StreamEventView(RenderCache& cache, model::Event event, std::shared_ptr<const Annotator> annotator,
+                             hub::Hub* attachments_from) {
   // The header (everything but the children) is rendered once as a tree, so annotations can join it; the
   // children are written as text into its empty "Attribute":[] and "Object":[] a few hundred at a time, so no
   // JSON tree of the whole event is ever built.
@@ -218,6 +259,7 @@ HttpResponse StreamEventView(RenderCache& cache, model::Event event, std::shared
   struct State {
     model::Event event;
     std::shared_ptr<const Annotator> annotator;
+    hub::Hub* attachments_from = nullptr;
     misp::EventFrame frame;
     int stage = 0;  // 0 head, 1 attributes, 2 middle, 3 objects, 4 tail
     size_t pos = 0;
@@ -225,6 +267,7 @@ HttpResponse StreamEventView(RenderCache& cache, model::Event event, std::shared
   auto st = std::make_shared<State>();
   st->event = std::move(event);
   st->annotator = std::move(annotator);
+  st->attachments_from = attachments_from;
   st->frame = std::move(frame).value();
   return Streamed(200, [st](std::string& out) {
     constexpr size_t kPerChunk = 256;
@@ -234,15 +277,18 @@ HttpResponse StreamEventView(RenderCache& cache, model::Event event, std::shared
         st->stage = 1;
         return true;
       case 1:
-        for (size_t n = 0; n < kPerChunk && st->pos < st->event.attributes.size(); ++n, ++st->pos) {
+        for (size_t n = 0; n < kPerChunk && st->pos < st->event.attributes.size() && out.size() < kAttachmentChunkBytes;
+             ++n, ++st->pos) {
           if (st->pos > 0) out += ',';
           const model::Attribute& a = st->event.attributes[st->pos];
           misp::WriteEventAttribute(out, a);
-          if (st->annotator) {
-            json::object extra;
-            st->annotator->Annotate(a, extra);
-            misp::AppendMembers(out, extra);
+          json::object extra;
+          if (st->annotator) st->annotator->Annotate(a, extra);
+          if (st->attachments_from) {
+            Status added = AddAttachmentData(*st->attachments_from, a, extra);
+            if (!added.ok()) throw std::runtime_error("event view: " + added.error().message);
           }
+          if (!extra.empty()) misp::AppendMembers(out, extra);
         }
         if (st->pos == st->event.attributes.size()) {
           st->stage = 2;
@@ -254,12 +300,18 @@ HttpResponse StreamEventView(RenderCache& cache, model::Event event, std::shared
         st->stage = 3;
         return true;
       case 3:
-        for (size_t n = 0; n < kPerChunk / 8 && st->pos < st->event.objects.size(); ++n, ++st->pos) {
+        for (size_t n = 0;
+             n < kPerChunk / 8 && st->pos < st->event.objects.size() && out.size() < kAttachmentChunkBytes;
+             ++n, ++st->pos) {
           if (st->pos > 0) out += ',';
           const model::Object& o = st->event.objects[st->pos];
-          if (st->annotator) {
+          if (st->annotator || st->attachments_from) {
             json::object rendered_object = misp::RenderEventObject(o);
-            AnnotateObjectAttributes(*st->annotator, o, rendered_object);
+            if (st->annotator) AnnotateObjectAttributes(*st->annotator, o, rendered_object);
+            if (st->attachments_from) {
+              Status added = AddObjectAttachmentData(*st->attachments_from, o, rendered_object);
+              if (!added.ok()) throw std::runtime_error("event view: " + added.error().message);
+            }
             out += json::serialize(rendered_object);
           } else {
             misp::WriteObject(out, o, true);
@@ -312,11 +364,13 @@ void RegisterMispEventRoutes(http::Router& r, ApiContext& ctx) {
   }
   r.Add("GET", "/events/view/{id}", "misp.events.view", Authed(ctx, [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
     const auto deleted = req.Query("deleted") == "1" ? store::DeletedFilter::kInclude : store::DeletedFilter::kExclude;
+    // MISP's REST events/view embeds attachment data unless told not to (includeAttachments:0).
+    BW_ASSIGN_OR_RETURN(const bool with_attachments, WantsAttachments(req, json::value(nullptr), true));
     BW_ASSIGN_OR_RETURN(model::Event e, ctx.hub.ViewEvent(p, hub::EventRef{RefParam(req, "id")}, deleted));
     RenderCache cache(ctx.hub);
     auto annotator = std::make_shared<Annotator>(ctx, p);
     annotator->LoadEventCorrelations(e.id);
-    return StreamEventView(cache, std::move(e), std::move(annotator));
+    return StreamEventView(cache, std::move(e), std::move(annotator), with_attachments ? &ctx.hub : nullptr);
   }));
   auto index = [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
     json::value body(nullptr);
@@ -349,7 +403,8 @@ void RegisterMispEventRoutes(http::Router& r, ApiContext& ctx) {
     BW_ASSIGN_OR_RETURN(json::value body, ParseJsonBody(ctx, req));
     BW_ASSIGN_OR_RETURN(hub::SearchRequest sr, hub::ParseSearchRequest(body, ctx.clock));
     if (sr.return_format != "json") return StreamExport(ctx, p, std::move(sr), ExportScope::kEvents);
-    return StreamEvents(ctx, p, std::move(sr));
+    BW_ASSIGN_OR_RETURN(const bool with_attachments, WantsAttachments(req, body, false));
+    return StreamEvents(ctx, p, std::move(sr), with_attachments);
   }));
 
   // ---- Attributes
@@ -383,14 +438,22 @@ void RegisterMispEventRoutes(http::Router& r, ApiContext& ctx) {
     return JsonResponse(200, Enveloped("Attribute", misp::RenderAttribute(a, nullptr)));
   }));
   r.Add("GET", "/attributes/view/{id}", "misp.attributes.view", Authed(ctx, [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
+    // MISP's REST attributes/view always embeds attachment data; ?withAttachments=0 leaves it out.
+    BW_ASSIGN_OR_RETURN(const bool with_attachments, WantsAttachments(req, json::value(nullptr), true));
     BW_ASSIGN_OR_RETURN(auto v, ctx.hub.ViewAttribute(p, RefParam(req, "id")));
-    return AttributeReply(Annotator(ctx, p), v.attribute);
+    return AttributeReply(Annotator(ctx, p), v.attribute, with_attachments ? &ctx.hub : nullptr);
   }));
+  r.Add("GET", "/attributes/downloadAttachment/download/{id}", "misp.attributes.downloadAttachment",
+        Authed(ctx, [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
+          BW_ASSIGN_OR_RETURN(hub::Hub::AttachmentFile file, ctx.hub.DownloadAttachment(p, RefParam(req, "id")));
+          return AttachmentDownload(std::move(file));
+        }));
   r.Add("POST", "/attributes/restSearch", "misp.attributes.restSearch", Authed(ctx, [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
     BW_ASSIGN_OR_RETURN(json::value body, ParseJsonBody(ctx, req));
     BW_ASSIGN_OR_RETURN(hub::SearchRequest sr, hub::ParseSearchRequest(body, ctx.clock));
     if (sr.return_format != "json") return StreamExport(ctx, p, std::move(sr), ExportScope::kAttributes);
-    return StreamAttributes(ctx, p, std::move(sr));
+    BW_ASSIGN_OR_RETURN(const bool with_attachments, WantsAttachments(req, body, false));
+    return StreamAttributes(ctx, p, std::move(sr), with_attachments);
   }));
   r.Add("GET", "/attributes/describeTypes.json", "misp.attributes.describeTypes", Authed(ctx, [&](HttpRequest&, const access::Principal&) -> Result<HttpResponse> {
     return JsonResponse(200, DescribeTypes());

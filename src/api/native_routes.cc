@@ -6,6 +6,7 @@
 
 #include "api/annotate.h"
 #include "api/api_util.h"
+#include "api/attachments.h"
 #include "api/render_cache.h"
 #include "api/routes_internal.h"
 #include "misp/misp_write.h"
@@ -285,6 +286,10 @@ void RegisterNativeRoutes(http::Router& r, ApiContext& ctx) {
     return Data(200, misp::RenderAttribute(v.attribute, &v.event));
   });
   // The attribute's indicator lifecycle now: decay scores, expiry, and why it is out of detection if it is.
+  add("GET", "/attributes/{id}/attachment", "attributes.attachment", [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
+    BW_ASSIGN_OR_RETURN(hub::Hub::AttachmentFile file, ctx.hub.DownloadAttachment(p, std::string(req.Param("id"))));
+    return AttachmentDownload(std::move(file));
+  });
   add("GET", "/attributes/{id}/lifecycle", "attributes.lifecycle", [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
     BW_ASSIGN_OR_RETURN(auto v, ctx.hub.ViewAttribute(p, std::string(req.Param("id"))));
     json::object o;

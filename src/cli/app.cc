@@ -30,7 +30,9 @@ Result<std::unique_ptr<App>> OpenApp(const Config& config, CreateIfMissing creat
   options.cache_size_kib = config.cache_size_mib * 1024;
   options.durability = config.durability == "normal" ? store::Durability::kNormal : store::Durability::kFull;
   BW_ASSIGN_OR_RETURN(app->store, store::OpenSqliteStore(options, app->clock));
-  app->hub = std::make_unique<hub::Hub>(*app->store, app->clock, hub::HubOptions{}, app->log, &app->metrics);
+  hub::HubOptions hub_options;
+  hub_options.attachment_dir = (dir / "attachments").string();  // attribute data (hub/attachment_store.h)
+  app->hub = std::make_unique<hub::Hub>(*app->store, app->clock, hub_options, app->log, &app->metrics);
   app->stix = store::NewSqliteStixStore(*app->store, app->clock);
   app->hub->AddEventListener(taxii::HubCollectionListener(*app->store, *app->stix, app->log));
   BW_RETURN_IF_ERROR(app->hub->EnsureDefaultRoles());

@@ -125,7 +125,16 @@ Result<std::vector<model::Attribute>> Hub::AddAttributes(const Principal& p, con
       }
       BW_ASSIGN_OR_RETURN(a.tags, impl_->ResolveTags(txn, p, inputs[i].tags));
     }
+    std::vector<StagedAttachment> staged;  // data written before the insert that references it commits
+    for (size_t i = 0; i < added.size(); ++i) {
+      Status staging = impl_->StageAttachment(inputs[i], added[i], staged);
+      if (!staging.ok()) {
+        return inputs.size() == 1 ? std::move(staging).error()
+                                  : std::move(staging).error().WithFieldPrefix("[" + std::to_string(i) + "]");
+      }
+    }
     BW_RETURN_IF_ERROR(txn.InsertAttributes(added));
+    BW_RETURN_IF_ERROR(Impl::ReferenceStaged(txn, staged));
     e.published = false;  // MISP unpublishes an event when its content changes
     BW_RETURN_IF_ERROR(TouchEvent(txn, e, now));
     BW_RETURN_IF_ERROR(Audit(txn, p, clock_.NowMicros(), "add", "Attribute", added.front().id, added.front().uuid,
@@ -165,7 +174,11 @@ Result<model::Attribute> Hub::EditAttribute(const Principal& p, const std::strin
     updated.object_id = a.object_id;
     updated.object_relation = a.object_relation;
     updated.deleted = a.deleted;
+    std::vector<StagedAttachment> staged;  // new data replaces the stored data; none keeps it
+    BW_RETURN_IF_ERROR(impl_->StageAttachment(merged, updated, staged));
     BW_RETURN_IF_ERROR(txn.UpdateAttribute(updated));
+    if (!CarriesData(updated.type)) BW_RETURN_IF_ERROR(txn.ClearAttachmentRef(a.id));
+    BW_RETURN_IF_ERROR(Impl::ReferenceStaged(txn, staged));
     BW_ASSIGN_OR_RETURN(auto tags, impl_->ResolveTags(txn, p, input.tags));
     for (const auto& t : tags) BW_RETURN_IF_ERROR(txn.AttachTag(store::TagTarget::kAttribute, a.id, t.tag.id, t.local));
     loc.event.published = false;
@@ -232,6 +245,27 @@ Result<Hub::AttributeView> Hub::ViewAttribute(const Principal& p, const std::str
   return out;
 }
 
+Result<Hub::AttachmentFile> Hub::DownloadAttachment(const Principal& p, const std::string& ref) {
+  model::Attribute attribute;
+  std::optional<store::AttachmentRef> stored;
+  Status st = store_.Read([&](store::ReadTxn& txn) -> Status {
+    BW_ASSIGN_OR_RETURN(Located loc, LocateVisibleAttribute(txn, p, ref));
+    attribute = std::move(loc.attribute);
+    if (CarriesData(attribute.type)) {
+      BW_ASSIGN_OR_RETURN(stored, txn.GetAttachmentRef(attribute.id));
+    }
+    return Ok();
+  });
+  if (!st.ok()) return std::move(st).error();
+  if (!stored) return MakeError(ErrorCode::kNotFound, "attribute '" + ref + "' has no attachment");
+  const AttachmentStore* files = impl_->attachments();
+  if (files == nullptr) {
+    return MakeError(ErrorCode::kUnavailable, "this hub has no attachment storage to read the attachment from");
+  }
+  BW_ASSIGN_OR_RETURN(std::string bytes, files->Get(*stored));
+  return AttachmentFile{attribute.value1, std::move(bytes)};
+}
+
 Result<model::Object> Hub::AddObject(const Principal& p, const EventRef& ref, misp::ObjectInput input) {
   BW_RETURN_IF_ERROR(access::CheckPermission(p, model::Permission::kAdd, "add objects"));
   const int64_t now = clock_.NowSeconds();
@@ -243,6 +277,7 @@ Result<model::Object> Hub::AddObject(const Principal& p, const EventRef& ref, mi
     BW_RETURN_IF_ERROR(impl_->CheckObjectSharingGroups(txn, p, o, ""));
     BW_ASSIGN_OR_RETURN(auto existing, txn.FindObjectByUuid(o.uuid));
     if (existing) return MakeError(ErrorCode::kConflict, "an object with uuid " + o.uuid + " already exists", "uuid");
+    std::vector<StagedAttachment> staged;
     for (size_t j = 0; j < o.attributes.size(); ++j) {
       BW_ASSIGN_OR_RETURN(auto dup, txn.FindAttributeByUuid(o.attributes[j].uuid));
       if (dup) {
@@ -250,8 +285,11 @@ Result<model::Object> Hub::AddObject(const Principal& p, const EventRef& ref, mi
                          "Attribute[" + std::to_string(j) + "].uuid");
       }
       BW_ASSIGN_OR_RETURN(o.attributes[j].tags, impl_->ResolveTags(txn, p, input.attributes[j].tags));
+      Status staging = impl_->StageAttachment(input.attributes[j], o.attributes[j], staged);
+      if (!staging.ok()) return std::move(staging).error().WithFieldPrefix("Attribute[" + std::to_string(j) + "]");
     }
     BW_RETURN_IF_ERROR(txn.InsertObject(o));
+    BW_RETURN_IF_ERROR(Impl::ReferenceStaged(txn, staged));
     e.published = false;
     BW_RETURN_IF_ERROR(TouchEvent(txn, e, now));
     BW_ASSIGN_OR_RETURN(auto reread, txn.GetObject(o.id));
@@ -321,10 +359,15 @@ Result<model::Object> Hub::EditObject(const Principal& p, const std::string& ref
         a.id = existing->id;
         a.deleted = existing->deleted;
         BW_RETURN_IF_ERROR(txn.UpdateAttribute(a));
+        if (!CarriesData(a.type)) BW_RETURN_IF_ERROR(txn.ClearAttachmentRef(a.id));
       } else {
         BW_ASSIGN_OR_RETURN(a.tags, impl_->ResolveTags(txn, p, input.attributes[j].tags));
         BW_RETURN_IF_ERROR(txn.InsertAttribute(a));
       }
+      std::vector<StagedAttachment> staged;
+      Status staging = impl_->StageAttachment(input.attributes[j], a, staged);
+      if (!staging.ok()) return std::move(staging).error().WithFieldPrefix("Attribute[" + std::to_string(j) + "]");
+      BW_RETURN_IF_ERROR(Impl::ReferenceStaged(txn, staged));
     }
     e.published = false;
     BW_RETURN_IF_ERROR(TouchEvent(txn, e, now));

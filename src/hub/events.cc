@@ -156,7 +156,22 @@ Result<model::Event> Hub::AddEventUncounted(const Principal& p, misp::EventInput
     if (existing) {
       return MakeError(ErrorCode::kConflict, "an event with uuid " + e.uuid + " already exists: use events/edit", "uuid");
     }
+    std::vector<StagedAttachment> staged;  // data written before the insert that references it commits
+    for (size_t i = 0; i < e.attributes.size(); ++i) {
+      Status staging = impl_->StageAttachment(input.attributes[i], e.attributes[i], staged);
+      if (!staging.ok()) return std::move(staging).error().WithFieldPrefix("Attribute[" + std::to_string(i) + "]");
+    }
+    for (size_t i = 0; i < e.objects.size(); ++i) {
+      for (size_t j = 0; j < e.objects[i].attributes.size(); ++j) {
+        Status staging = impl_->StageAttachment(input.objects[i].attributes[j], e.objects[i].attributes[j], staged);
+        if (!staging.ok()) {
+          return std::move(staging).error().WithFieldPrefix("Object[" + std::to_string(i) + "].Attribute[" +
+                                                       std::to_string(j) + "]");
+        }
+      }
+    }
     BW_RETURN_IF_ERROR(txn.InsertEvent(e));
+    BW_RETURN_IF_ERROR(Impl::ReferenceStaged(txn, staged));
     BW_RETURN_IF_ERROR(Audit(txn, p, clock_.NowMicros(), "add", "Event", e.id, e.uuid,
                              "Event (" + std::to_string(e.id) + "): " + e.info.substr(0, 200)));
     if (!attributes_listeners_.empty()) {
@@ -237,6 +252,9 @@ Result<model::Event> Hub::EditEvent(const Principal& p, const EventRef& ref, mis
       BW_RETURN_IF_ERROR(CheckSharingGroup(txn, p, a.distribution, a.sharing_group_id, field + ".sharing_group_id"));
       auto tags = impl_->ResolveTags(txn, p, in_attr.tags);
       if (!tags.ok()) return std::move(tags).error().WithFieldPrefix(field);
+      std::vector<StagedAttachment> staged;
+      Status staging = impl_->StageAttachment(in_attr, a, staged);
+      if (!staging.ok()) return std::move(staging).error().WithFieldPrefix(field);
       if (existing) {
         a.id = existing->id;
         a.object_id = existing->object_id;
@@ -245,10 +263,12 @@ Result<model::Event> Hub::EditEvent(const Principal& p, const EventRef& ref, mis
         for (const auto& t : tags.value()) {
           BW_RETURN_IF_ERROR(txn.AttachTag(store::TagTarget::kAttribute, a.id, t.tag.id, t.local));
         }
+        if (!CarriesData(a.type)) BW_RETURN_IF_ERROR(txn.ClearAttachmentRef(a.id));
       } else {
         a.tags = std::move(tags).value();
         BW_RETURN_IF_ERROR(txn.InsertAttribute(a));
       }
+      BW_RETURN_IF_ERROR(Impl::ReferenceStaged(txn, staged));
     }
     for (size_t i = 0; i < input.objects.size(); ++i) {
       auto built = impl_->BuildObject(input.objects[i], e, options_, now);
@@ -263,10 +283,17 @@ Result<model::Event> Hub::EditEvent(const Principal& p, const EventRef& ref, mis
         }
         continue;  // object updates go through objects/edit
       }
+      std::vector<StagedAttachment> staged;
       for (size_t j = 0; j < o.attributes.size(); ++j) {
         BW_ASSIGN_OR_RETURN(o.attributes[j].tags, impl_->ResolveTags(txn, p, input.objects[i].attributes[j].tags));
+        Status staging = impl_->StageAttachment(input.objects[i].attributes[j], o.attributes[j], staged);
+        if (!staging.ok()) {
+          return std::move(staging).error().WithFieldPrefix("Object[" + std::to_string(i) + "].Attribute[" +
+                                                       std::to_string(j) + "]");
+        }
       }
       BW_RETURN_IF_ERROR(txn.InsertObject(o));
+      BW_RETURN_IF_ERROR(Impl::ReferenceStaged(txn, staged));
     }
     if (has.count("Tag") || has.count("EventTag") || has.count("Galaxy")) {
       // The request's global tags replace the event's global tags; local tags stay.

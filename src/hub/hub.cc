@@ -16,7 +16,9 @@ namespace bulwark::hub {
 using namespace internal;
 
 Hub::Hub(store::Store& store, const Clock& clock, HubOptions options, Logger log, Metrics* metrics)
-    : store_(store), clock_(clock), options_(options), log_(std::move(log)), impl_(std::make_unique<Impl>(metrics)) {}
+    : store_(store), clock_(clock), options_(options), log_(std::move(log)), impl_(std::make_unique<Impl>(metrics)) {
+  impl_->SetAttachmentDir(options_.attachment_dir);
+}
 
 Hub::~Hub() = default;
 
@@ -205,7 +207,7 @@ Result<model::Attribute> BuildAttribute(const misp::AttributeInput& in, const mo
   std::string raw = in.raw_value;
   if (a.type == "malware-sample" && !in.data.empty() && raw.find('|') == std::string::npos) {
     // PyMISP uploads a sample as value "name" plus base64 data; MISP's value is "name|md5 of the data".
-    // The sample itself is not kept: Bulwark has no attachment storage yet (docs/misp-compatibility.md).
+    // The bytes themselves are kept by Hub::Impl::StageAttachment (attachments.cc).
     auto bytes = Base64Decode(in.data);
     if (!bytes) return MakeError(ErrorCode::kInvalid, "data is not valid base64", "data");
     raw += "|" + Md5Hex(*bytes);
@@ -226,6 +228,8 @@ Result<model::Attribute> BuildAttribute(const misp::AttributeInput& in, const mo
   return a;
 }
 
+bool CarriesData(std::string_view type) { return type == "attachment" || type == "malware-sample"; }
+
 misp::AttributeInput MergeAttributeInput(const model::Attribute& current, const misp::AttributeInput& input) {
   const auto& in = input.attribute;
   const auto& has = input.present;
@@ -234,6 +238,7 @@ misp::AttributeInput MergeAttributeInput(const model::Attribute& current, const 
   merged.raw_value = has.count("value") ? input.raw_value : current.Value();
   merged.present = {"value", "to_ids", "distribution"};
   merged.tags = input.tags;
+  merged.data = input.data;  // new data replaces the stored data; none keeps it
   if (has.count("type")) merged.attribute.type = in.type;
   if (has.count("category")) merged.attribute.category = in.category;
   if (has.count("to_ids")) merged.attribute.to_ids = in.to_ids;

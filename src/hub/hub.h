@@ -46,6 +46,10 @@ struct HubOptions {
   model::Distribution default_attribute_distribution = model::Distribution::kInherit;
   // Attributes accepted in one request (events/add, attributes/add). Default: 1,000,000.
   size_t max_attributes_per_request = 1'000'000;
+  // Where the bytes of attributes' `data` (attachment, malware-sample) are kept (hub/attachment_store.h);
+  // `bulwark` uses <data-dir>/attachments. Default: empty, no attachment storage: an attribute that carries
+  // data is refused with kUnavailable rather than stored without it.
+  std::string attachment_dir;
 };
 
 // A freshly created API key: the clear key is returned once and never stored.
@@ -126,6 +130,17 @@ class Hub {
     model::Event event;
   };
   Result<AttributeView> ViewAttribute(const Principal& p, const std::string& ref);
+  // The stored bytes of an attribute's `data` and the file name to offer (the attribute's value, or its first
+  // half for malware-sample "name|md5"). kNotFound when the attribute is not visible to the principal (the same
+  // decision as ViewAttribute) or has no data.
+  struct AttachmentFile {
+    std::string filename;
+    std::string bytes;
+  };
+  Result<AttachmentFile> DownloadAttachment(const Principal& p, const std::string& ref);
+  // The bytes of `attribute`'s data, nullopt when it has none (only attachment and malware-sample have data).
+  // No access decision: callers pass only attributes they were allowed to get (withAttachments rendering).
+  Result<std::optional<std::string>> AttachmentData(const model::Attribute& attribute);
   // Visible attributes matching the search, in id order, with their events. Paging by limit/page/after_id.
   Status SearchAttributes(const Principal& p, const SearchRequest& req,
                           const std::function<bool(const store::AttributeRow&)>& visit);

@@ -6,14 +6,24 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <vector>
 #include <string>
 
+#include "hub/attachment_store.h"
 #include "hub/hub.h"
 #include "warninglist/warninglist_set.h"
 #include "model/object_template.h"
 #include "model/taxonomy.h"
 
 namespace bulwark::hub {
+
+// An attribute's data written to the attachment store during a write, to be referenced once the attribute
+// has its id (after its insert). `attribute` points into the write's own vectors, which no longer grow.
+struct StagedAttachment {
+  const model::Attribute* attribute;
+  store::AttachmentRef ref;
+};
 
 struct Library {
   std::shared_ptr<const model::TaxonomyRegistry> taxonomies;
@@ -42,6 +52,18 @@ class Hub::Impl {
   // object's field path for error messages ("Object[2]", or "" for a top-level object).
   Status CheckObjectSharingGroups(store::ReadTxn& txn, const Principal& p, const model::Object& o,
                                   const std::string& prefix);
+  // When `in` carries data and `a` (the attribute built from it) is of a type that keeps data (attachment,
+  // malware-sample): decodes it and writes it to the attachment store, and appends it to `staged`. Otherwise
+  // nothing. Errors: kInvalid on "data" (not base64), kUnavailable (no attachment storage), kInternal (I/O).
+  Status StageAttachment(const misp::AttributeInput& in, const model::Attribute& a,
+                         std::vector<StagedAttachment>& staged);
+  // References every staged attachment from its attribute, inside the write transaction.
+  static Status ReferenceStaged(store::WriteTxn& txn, const std::vector<StagedAttachment>& staged);
+  // The attachment store; null when the hub has none (HubOptions::attachment_dir empty).
+  const AttachmentStore* attachments() const { return attachments_ ? &*attachments_ : nullptr; }
+  void SetAttachmentDir(const std::string& dir) {
+    if (!dir.empty()) attachments_.emplace(dir);
+  }
   void CountIngest(const model::Event& e);
   void CountAttributes(size_t n);
   // Counts a rejected write by error code and passes the error through.
@@ -51,6 +73,7 @@ class Hub::Impl {
   Counter* events_ingested_ = nullptr;
   Counter* attributes_ingested_ = nullptr;
   CounterFamily* rejected_ = nullptr;
+  std::optional<AttachmentStore> attachments_;
   mutable std::mutex mu_;
   std::shared_ptr<const Library> library_;
   std::mutex warninglists_mu_;  // serialises the first load and reloads

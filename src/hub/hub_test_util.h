@@ -27,7 +27,9 @@ struct TestHub {
     store::SqliteOptions options;
     options.path = (dir / "hub.db").string();
     store = std::move(store::OpenSqliteStore(options, clock).value());
-    hub = std::make_unique<Hub>(*store, clock, HubOptions{}, MakeNullLogger());
+    HubOptions options_for_hub;
+    options_for_hub.attachment_dir = (dir / "attachments").string();
+    hub = std::make_unique<Hub>(*store, clock, options_for_hub, MakeNullLogger());
     EXPECT_TRUE(hub->CreateSiteAdmin("Operator", "admin@op.test").ok());
     admin = PrincipalForUser(*store, "admin@op.test").value();
   }

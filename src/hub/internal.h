@@ -42,6 +42,10 @@ Result<model::Event> FindVisibleEvent(store::ReadTxn& txn, const Principal& p, s
 Result<model::Attribute> BuildAttribute(const misp::AttributeInput& in, const model::Event& event,
                                         const HubOptions& options, int64_t now);
 
+// True for the attribute types whose `data` is kept (MISP's rule): attachment and malware-sample. Other types'
+// data is ignored, as MISP ignores it.
+bool CarriesData(std::string_view type);
+
 // The input for an edit of `current`: fields the request names replace the stored ones, everything else is
 // kept (MISP's edit semantics). The result goes through BuildAttribute like any new attribute.
 misp::AttributeInput MergeAttributeInput(const model::Attribute& current, const misp::AttributeInput& in);

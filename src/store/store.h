@@ -128,6 +128,15 @@ struct LibraryDocument {
 
 enum class TagTarget : uint8_t { kEvent, kAttribute };
 
+// Where the bytes of an attribute's `data` (attachment, malware-sample) are kept: their SHA-256 in the hub's
+// content-addressed attachment store (hub/attachment_store.h) and their length. The store keeps only this
+// reference; the bytes live in files.
+struct AttachmentRef {
+  std::string sha256;  // lowercase hex
+  int64_t size = 0;
+  bool operator==(const AttachmentRef&) const = default;
+};
+
 class ReadTxn {
  public:
   virtual ~ReadTxn() = default;
@@ -185,6 +194,9 @@ class ReadTxn {
 
   virtual Status ScanLibrary(const std::string& kind,
                              const std::function<bool(const LibraryDocument&)>& visit) = 0;
+
+  // The attachment reference of an attribute; nullopt when it has none (or does not exist).
+  virtual Result<std::optional<AttachmentRef>> GetAttachmentRef(Id attribute_id) = 0;
 };
 
 class WriteTxn : public ReadTxn {
@@ -247,6 +259,13 @@ class WriteTxn : public ReadTxn {
   virtual Status AppendChange(model::Change& change) = 0;
 
   virtual Status PutLibraryDocument(const LibraryDocument& doc) = 0;  // replaces by (kind, name)
+
+  // Sets (or replaces) the attachment reference of an existing attribute; kNotFound when the attribute does not
+  // exist. The reference goes with the attribute: a hard delete of the attribute, its object or its event removes
+  // it. No change-log row of its own: the attribute's insert or update that carries the data logs the change.
+  virtual Status SetAttachmentRef(Id attribute_id, const AttachmentRef& ref) = 0;
+  // Removes the attribute's attachment reference, if any.
+  virtual Status ClearAttachmentRef(Id attribute_id) = 0;
 };
 
 class Store {

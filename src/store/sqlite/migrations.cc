@@ -363,10 +363,23 @@ CREATE TABLE alerts (
 CREATE INDEX alerts_event ON alerts(event_id);
 )sql";
 
+// v5: where an attribute's `data` (attachment, malware-sample) is kept: the SHA-256 and length of its bytes in the
+// content-addressed attachment store under <data-dir>/attachments/ (docs/architecture.md, "Attachments"). One row
+// per attribute that has data; it goes with the attribute.
+constexpr std::string_view kV5Attachments = R"sql(
+CREATE TABLE attribute_attachments (
+  attribute_id INTEGER PRIMARY KEY REFERENCES attributes(id) ON DELETE CASCADE,
+  sha256 TEXT NOT NULL,
+  size INTEGER NOT NULL
+);
+CREATE INDEX attribute_attachments_sha256 ON attribute_attachments(sha256);
+)sql";
+
 }  // namespace
 
 const std::vector<std::string_view>& SchemaMigrations() {
-  static const std::vector<std::string_view> kScripts = {kV1, kV2, kV3AttributeKeysInMemory, kV4Alerts};
+  static const std::vector<std::string_view> kScripts = {kV1, kV2, kV3AttributeKeysInMemory, kV4Alerts,
+                                                         kV5Attachments};
   return kScripts;
 }
 

@@ -54,6 +54,7 @@ class Reader {
   Result<std::vector<model::Alert>> ListAlerts(Id after_id, size_t limit);
   Result<std::optional<model::Alert>> GetAlert(Id id);
   Status ScanLibrary(const std::string& kind, const std::function<bool(const LibraryDocument&)>& visit);
+  Result<std::optional<AttachmentRef>> GetAttachmentRef(Id attribute_id);  // attachments.cc
 
   Connection& conn() { return conn_; }
 
@@ -115,6 +116,8 @@ class Writer {
   Status AcknowledgeAlert(Id id, Id user_id, int64_t at);
   Status AppendChange(model::Change& change);
   Status PutLibraryDocument(const LibraryDocument& doc);
+  Status SetAttachmentRef(Id attribute_id, const AttachmentRef& ref);  // attachments.cc
+  Status ClearAttachmentRef(Id attribute_id);                          // attachments.cc
 
   // Runs `fn` inside a savepoint, so a method that fails half-way leaves nothing behind even when the caller
   // goes on and commits the transaction.
@@ -251,6 +254,9 @@ class ReadForwarder : public Base {
   Status ScanLibrary(const std::string& kind, const std::function<bool(const LibraryDocument&)>& visit) override {
     return reader_.ScanLibrary(kind, visit);
   }
+  Result<std::optional<AttachmentRef>> GetAttachmentRef(Id attribute_id) override {
+    return reader_.GetAttachmentRef(attribute_id);
+  }
 
  protected:
   Reader reader_;
@@ -373,6 +379,12 @@ class SqliteWriteTxn final : public ReadForwarder<WriteTxn> {
   }
   Status PutLibraryDocument(const LibraryDocument& doc) override {
     return writer_.Atomic([&] { return writer_.PutLibraryDocument(doc); });
+  }
+  Status SetAttachmentRef(Id attribute_id, const AttachmentRef& ref) override {
+    return writer_.Atomic([&] { return writer_.SetAttachmentRef(attribute_id, ref); });
+  }
+  Status ClearAttachmentRef(Id attribute_id) override {
+    return writer_.Atomic([&] { return writer_.ClearAttachmentRef(attribute_id); });
   }
 
  private:
