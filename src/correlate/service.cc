@@ -90,6 +90,7 @@ void CorrelationService::StartFollower(std::chrono::milliseconds poll) {
   std::lock_guard<std::mutex> lock(follower_mu_);
   if (follower_.joinable()) return;
   follower_ = std::jthread([this, poll](std::stop_token stop) {
+    std::chrono::steady_clock::time_point last_run{};
     while (!stop.stop_requested()) {
       {
         std::unique_lock<std::mutex> wait_lock(follower_mu_);
@@ -97,10 +98,20 @@ void CorrelationService::StartFollower(std::chrono::milliseconds poll) {
         poked_ = false;
       }
       if (stop.stop_requested()) break;
+      // Under a stream of writes, catch up at most once per kFollowerCoalesce: each catch-up publishes a
+      // snapshot, a fixed cost that grows with the index, while queries catch up by themselves first, so
+      // batching costs them no freshness. The first poke after a quiet spell is served at once.
+      if (const auto due = last_run + kFollowerCoalesce; std::chrono::steady_clock::now() < due) {
+        std::unique_lock<std::mutex> wait_lock(follower_mu_);
+        follower_cv_.wait_until(wait_lock, due, [&] { return stop.stop_requested(); });
+        poked_ = false;  // what those pokes announced is caught up now
+      }
+      if (stop.stop_requested()) break;
       if (!EnsureCurrent().ok()) {
         std::lock_guard<std::mutex> error_lock(follower_mu_);
         ++follower_errors_;
       }
+      last_run = std::chrono::steady_clock::now();
     }
   });
 }

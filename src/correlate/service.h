@@ -84,8 +84,10 @@ class CorrelationService {
   Status Rebuild();
 
   // A background thread that keeps the index current off the write and query paths: it catches up when
-  // poked (Poke, cheap and non-blocking: what a hub listener should call) and at least every `poll`.
+  // poked (Poke, cheap and non-blocking: what a hub listener should call) and at least every `poll`, but not
+  // more often than every kFollowerCoalesce (pokes in between are served together).
   // Errors are counted (follower_errors) and retried at the next wake-up. Idempotent; stopped by the destructor.
+  static constexpr std::chrono::milliseconds kFollowerCoalesce{100};
   void StartFollower(std::chrono::milliseconds poll = std::chrono::milliseconds(1000));
   void Poke();
   // What a write has just committed, so that the follower need not re-read it (Correlator::Offer). For a hub

@@ -328,6 +328,44 @@ TEST_F(ServiceTest, FollowerCatchesUpWhenPoked) {
 }
 
 // Readers run on held snapshots while the writer publishes: each snapshot stays self-consistent.
+// A stream of pokes is served in batches: at most one catch-up per kFollowerCoalesce, and the last write is
+// reflected in the end.
+TEST_F(ServiceTest, FollowerCoalescesAStreamOfPokes) {
+  auto e1 = AddEvent(1, {Attr("ip-dst", "192.0.2.77")});
+  CorrelationService svc(*store_);
+  ASSERT_TRUE(svc.Start().ok());
+  svc.StartFollower(std::chrono::hours(1));  // only a poke wakes it
+  const int64_t catch_ups_before = svc.correlator().stats().catch_ups;
+  constexpr int kWrites = 15;  // under the over-correlation limit (20), so that every link is listed
+  const auto start = std::chrono::steady_clock::now();
+  model::Event last;
+  for (int i = 0; i < kWrites; ++i) {
+    last = AddEvent(1, {Attr("ip-dst", "192.0.2.77")});
+    svc.Poke();
+  }
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  const int64_t last_seq = [&] {
+    int64_t seq = 0;
+    EXPECT_TRUE(store_->Read([&](store::ReadTxn& t) -> Status {
+                  BW_ASSIGN_OR_RETURN(seq, t.LastChangeSeq());
+                  return Ok();
+                }).ok());
+    return seq;
+  }();
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (svc.snapshot()->seq() < last_seq && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_EQ(svc.snapshot()->seq(), last_seq);
+  EXPECT_EQ(svc.snapshot()->Correlations(e1.attributes[0].id).hits.size(), static_cast<size_t>(kWrites));
+  // One catch-up at once, then at most one per window while the pokes lasted, plus the one after the last.
+  const int64_t bound = 2 + elapsed / CorrelationService::kFollowerCoalesce;
+  const int64_t catch_ups = svc.correlator().stats().catch_ups - catch_ups_before;
+  EXPECT_LE(catch_ups, bound) << "over " << std::chrono::duration<double>(elapsed).count() << " s";
+  EXPECT_GE(catch_ups, 1);
+  EXPECT_EQ(svc.follower_errors(), 0);
+}
+
 TEST_F(ServiceTest, ConcurrentReadersSeeConsistentSnapshots) {
   CorrelationService svc(*store_);
   ASSERT_TRUE(svc.Start().ok());
@@ -346,6 +384,11 @@ TEST_F(ServiceTest, ConcurrentReadersSeeConsistentSnapshots) {
       ++reads;
     }
   });
+  // The reader runs before the writes start (on a loaded machine it may otherwise not be scheduled in time).
+  for (auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+       reads.load() == 0 && std::chrono::steady_clock::now() < until;) {
+    std::this_thread::yield();
+  }
   for (int i = 0; i < 15; ++i) {
     AddEvent(1, {Attr("md5", "d41d8cd98f00b204e9800998ecf8427e")});
     ASSERT_TRUE(svc.NotifyChanged().ok());

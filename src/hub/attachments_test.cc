@@ -64,7 +64,8 @@ class AttachmentsTest : public ::testing::Test {
 };
 
 TEST_F(AttachmentsTest, EventDataIsStoredAndReadBackIdentical) {
-  const std::string sample("MZ\x90\0\x03\0\0\0 not really a PE", 26);
+  static constexpr char kSampleBytes[] = "MZ\x90\0\x03\0\0\0 not really a PE";  // NULs inside: sized, not C-string
+  const std::string sample(kSampleBytes, sizeof kSampleBytes - 1);
   auto e = t_.hub->AddEvent(a_, Event(R"({"info": "spear-phishing wave", "Attribute": [)" +
                                       AttachmentJson("password-expiry.eml", kMail) + R"(,
       {"type": "malware-sample", "value": "invoice.exe", "data": ")" +
