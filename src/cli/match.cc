@@ -1,13 +1,17 @@
 // `bulwark match`: the streaming indicator matcher. Loads indicators (from a file with --indicators; the hub
 // feed with --hub/--data-dir), then reads logs (FILE..., stdin, --follow FILE, --udp HOST:PORT) and writes one
 // JSON line per match. --stats prints counters on stderr at the end. --follow and --udp run until SIGINT or
-// SIGTERM.
+// SIGTERM. With --hub, --queue-dir is the sensor's state directory: the sighting queue and the last indicator
+// snapshot, from which the sensor starts when the hub is unreachable at start (docs/match.md).
 #include <CLI/CLI.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -18,6 +22,7 @@
 #include "match/hub_source.h"
 #include "match/matcher.h"
 #include "match/sighting_queue.h"
+#include "match/snapshot_file.h"
 #include "match/store_source.h"
 
 namespace bulwark::cli {
@@ -75,6 +80,55 @@ void PrintStats(const match::Matcher& m) {
 int Fail(const Error& e) {
   std::fprintf(stderr, "bulwark match: %s\n", e.message.c_str());
   return ExitCodeFor(e);
+}
+
+int64_t NowSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// "45 s", "12 min", "3 h 12 min", "2 d 4 h".
+std::string Age(int64_t seconds) {
+  if (seconds < 0) seconds = 0;
+  if (seconds < 60) return std::to_string(seconds) + " s";
+  if (seconds < 3600) return std::to_string(seconds / 60) + " min";
+  if (seconds < 86400) return std::to_string(seconds / 3600) + " h " + std::to_string(seconds % 3600 / 60) + " min";
+  return std::to_string(seconds / 86400) + " d " + std::to_string(seconds % 86400 / 3600) + " h";
+}
+
+// The hub was unreachable at start (`unreachable`): start from the snapshot persisted in the state directory if
+// there is one of this hub and key. Returns false (with the reason on stderr) when there is none.
+bool StartFromSnapshot(const MatchArgs& a, const match::SnapshotOrigin& origin, const Error& unreachable,
+                       match::Matcher& matcher) {
+  if (a.queue_dir.empty()) {
+    std::fprintf(stderr,
+                 "bulwark match: the hub at %s is unreachable (%s); with --queue-dir DIR the sensor keeps its last "
+                 "indicator snapshot there and starts from it the next time the hub is unreachable\n",
+                 a.hub_url.c_str(), unreachable.message.c_str());
+    return false;
+  }
+  auto stored = match::ReadSnapshot(a.queue_dir, origin);
+  if (!stored.ok()) {
+    if (stored.error().code != ErrorCode::kNotFound) {
+      std::fprintf(stderr, "bulwark match: warning: ignoring the indicator snapshot in %s: %s\n", a.queue_dir.c_str(),
+                   stored.error().message.c_str());
+    }
+    std::fprintf(stderr,
+                 "bulwark match: the hub at %s is unreachable (%s) and %s holds no usable indicator snapshot "
+                 "(one is saved after the first successful load)\n",
+                 a.hub_url.c_str(), unreachable.message.c_str(), a.queue_dir.c_str());
+    return false;
+  }
+  const size_t indicators = stored->indicators;
+  const size_t events = stored->batch.events.size();
+  const int64_t cursor = stored->batch.cursor;
+  std::fprintf(stderr,
+               "bulwark match: warning: the hub at %s is unreachable (%s); matching with the indicator snapshot "
+               "saved %s ago in %s (%zu indicators in %zu events, change cursor %lld); sightings are queued and the "
+               "snapshot catches up when the hub answers\n",
+               a.hub_url.c_str(), unreachable.message.c_str(), Age(NowSeconds() - stored->saved_at).c_str(),
+               a.queue_dir.c_str(), indicators, events, static_cast<long long>(cursor));
+  matcher.Restore(std::move(stored->batch));
+  return true;
 }
 
 int RunMatch(const MatchArgs& a) {
@@ -150,13 +204,41 @@ int RunMatch(const MatchArgs& a) {
   options.format = *format;
   options.sensor = a.sensor;
   options.out = out;
+  // --hub with --queue-dir: every set the hub gives is persisted there (off the matching thread, at most every
+  // 30 s) so that the next start can match while the hub is unreachable.
+  match::SnapshotOrigin origin = match::OriginFor(a.hub_url, a.key);
+  std::unique_ptr<match::SnapshotWriter> snapshots;
+  if (!a.hub_url.empty() && !a.queue_dir.empty()) {
+    match::SnapshotWriterOptions w;
+    w.dir = a.queue_dir;
+    w.origin = origin;
+    w.on_error = [](const Error& e) {
+      std::fprintf(stderr, "bulwark match: warning: the indicator snapshot was not saved: %s\n", e.message.c_str());
+    };
+    snapshots = std::make_unique<match::SnapshotWriter>(std::move(w));
+    options.on_snapshot = [w = snapshots.get()](std::shared_ptr<const match::IndicatorSet> set) {
+      w->Submit(std::move(set));
+    };
+  }
+  // A sensor started from its snapshot stops when the hub, once reachable, refuses its key.
+  std::mutex refused_mu;
+  std::optional<Error> refused;
+  options.on_key_refused = [&refused_mu, &refused](const Error& e) {
+    std::lock_guard lock(refused_mu);
+    if (!refused) refused = e;
+    g_stop.store(true);
+  };
   int rc = kExitOk;
   {
     options.sink = sink.get();
     match::Matcher matcher(source.get(), options);
     if (Status st = matcher.Load(); !st.ok()) {
-      if (out != stdout) std::fclose(out);
-      return Fail(st.error());
+      const bool unreachable_hub = !a.hub_url.empty() && st.error().code == ErrorCode::kUnavailable;
+      if (!unreachable_hub || !StartFromSnapshot(a, origin, st.error(), matcher)) {
+        if (out != stdout) std::fclose(out);
+        if (unreachable_hub) return ExitCodeFor(st.error());
+        return Fail(st.error());
+      }
     }
     const bool long_running = a.follow || !a.udp.empty();
     if (long_running) {
@@ -178,6 +260,7 @@ int RunMatch(const MatchArgs& a) {
       }
     }
     matcher.StopPolling();
+    if (snapshots != nullptr) (void)snapshots->Close();  // writes a pending snapshot; failures were reported
     if (sink != nullptr) {
       if (Status fs = sink->Flush(); !fs.ok()) {
         std::fprintf(stderr, "bulwark match: sightings not delivered yet (kept queued): %s\n",
@@ -186,6 +269,13 @@ int RunMatch(const MatchArgs& a) {
     }
     if (a.stats) PrintStats(matcher);
     if (!st.ok()) rc = Fail(st.error());
+    std::lock_guard lock(refused_mu);
+    if (refused) {
+      std::fprintf(stderr,
+                   "bulwark match: stopped: the hub refused the sensor's key, so its stored snapshot is not "
+                   "used any longer\n");
+      rc = Fail(*refused);
+    }
   }
   if (out != stdout && std::fclose(out) != 0) rc = kExitFailure;
   return rc;
@@ -202,7 +292,8 @@ VerbRunner AddMatchCommands(CLI::App& app) {
   cmd->add_option("--as-user", args->as_user,
                   "with --data-dir: match what this user's organisation may see (default: the site admin)");
   cmd->add_option("--queue-dir", args->queue_dir,
-                  "with --hub: queue sightings on disk in this directory and post them in batches (default: none)");
+                  "with --hub: the sensor's state directory: sightings queued on disk and posted in batches, and the "
+                  "last indicator snapshot, used to start when the hub is unreachable (default: none)");
   cmd->add_option("--indicators", args->indicators,
                   "a file of indicators: JSON lines (type, value, ...) or one value per line (type guessed)");
   cmd->add_option("--format", args->format, "auto (default), text, zeek, zeek-json, eve or syslog");

@@ -285,6 +285,14 @@ std::shared_ptr<const IndicatorSet> IndicatorSet::Apply(const std::shared_ptr<co
   return set;
 }
 
+std::vector<std::shared_ptr<const CompiledEvent>> IndicatorSet::Events() const {
+  std::vector<std::shared_ptr<const CompiledEvent>> out;
+  out.reserve(events_.size());
+  for (const auto& [uuid, ev] : events_) out.push_back(ev);
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a->event_uuid < b->event_uuid; });
+  return out;
+}
+
 void IndicatorSet::Insert(const detail::Ref& ref) {
   bloom_.Add(ref.hash);
   size_t i = static_cast<size_t>(ref.hash) & slot_mask_;

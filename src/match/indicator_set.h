@@ -132,6 +132,8 @@ class IndicatorSet {
 
   const CompileStats& stats() const { return stats_; }
   size_t size() const { return stats_.indicators; }
+  // The compiled events, ordered by event uuid (what a persisted snapshot writes: their indicators as received).
+  std::vector<std::shared_ptr<const CompiledEvent>> Events() const;
   int64_t cursor() const { return cursor_; }
   bool has_user_agents() const { return !user_agents_.empty(); }
   bool has_ja3() const { return has_ja3_; }

@@ -76,24 +76,47 @@ Status Matcher::Load() {
   if (source_ == nullptr) return Ok();
   BW_ASSIGN_OR_RETURN(IndicatorBatch batch, source_->Load());
   int64_t cursor = batch.cursor;
+  auto set = IndicatorSet::Apply(nullptr, std::move(batch));
+  snapshot_.Store(set);
+  cursor_.store(cursor);
+  if (options_.on_snapshot) options_.on_snapshot(std::move(set));
+  return Ok();
+}
+
+void Matcher::Restore(IndicatorBatch batch) {
+  batch.full = true;
+  int64_t cursor = batch.cursor;
   snapshot_.Store(IndicatorSet::Apply(nullptr, std::move(batch)));
   cursor_.store(cursor);
-  return Ok();
+  restored_unconfirmed_.store(true);
 }
 
 Status Matcher::PollOnce() {
   if (source_ == nullptr) return Ok();
   auto batch = source_->Poll(cursor_.load());
+  if (!batch.ok() && restored_unconfirmed_.load()) {
+    const ErrorCode code = batch.error().code;
+    if (code == ErrorCode::kUnauthenticated || code == ErrorCode::kForbidden) {
+      if (options_.on_key_refused) options_.on_key_refused(batch.error());
+    } else if (code == ErrorCode::kInvalid || code == ErrorCode::kNotFound) {
+      batch = source_->Load();  // the source does not know the stored cursor: everything again
+    }
+  }
   if (!batch.ok()) {
     std::lock_guard<std::mutex> lock(stats_mu_);
     ++stats_.poll_failures;
     return std::move(batch).error();
   }
+  restored_unconfirmed_.store(false);
   int64_t cursor = batch->cursor;
   if (batch->full || !batch->events.empty()) {
-    snapshot_.Store(IndicatorSet::Apply(snapshot_.Load(), std::move(batch).value()));
-    std::lock_guard<std::mutex> lock(stats_mu_);
-    ++stats_.swaps;
+    auto set = IndicatorSet::Apply(snapshot_.Load(), std::move(batch).value());
+    snapshot_.Store(set);
+    {
+      std::lock_guard<std::mutex> lock(stats_mu_);
+      ++stats_.swaps;
+    }
+    if (options_.on_snapshot) options_.on_snapshot(std::move(set));
   }
   cursor_.store(cursor);
   return Ok();

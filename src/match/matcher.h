@@ -1,5 +1,6 @@
 // Matcher: the streaming loop of `bulwark match`. It loads indicators from an IndicatorSource into an
-// IndicatorSnapshot, optionally polls the source from a background thread (every poll_interval; a kUnavailable
+// IndicatorSnapshot (or restores a set kept from an earlier run: Restore), hands every new set to on_snapshot
+// (to persist it), optionally polls the source from a background thread (every poll_interval; a kUnavailable
 // source keeps the last snapshot and is retried), and reads logs from files, stdin, a followed file or a UDP
 // syslog port, handing each line to the RecordReader for its format and each match to a JsonMatchWriter
 // (JSON lines on `out`, sightings to `sink`).
@@ -41,6 +42,14 @@ struct MatcherOptions {
   std::function<int64_t()> now;         // report time in seconds; default: the system clock
   std::chrono::milliseconds poll_interval{1000};
   std::chrono::milliseconds follow_interval{250};  // how often a followed file is checked for growth/rotation
+  // Called with each set the source gave: after Load, after a poll that changed the set, and after a full
+  // reload; not after Restore. Runs on the loading thread (the poller's, for polls), so it must not block:
+  // SnapshotWriter::Submit hands the set to a writer thread.
+  std::function<void(std::shared_ptr<const IndicatorSet>)> on_snapshot;
+  // After Restore only: the source's first answer refused the key (kUnauthenticated/kForbidden). Called on the
+  // poller's thread, once per refused poll; the caller decides to stop (a revoked key must not keep a stale
+  // snapshot running unnoticed).
+  std::function<void(const Error&)> on_key_refused;
 };
 
 struct MatchStats {
@@ -64,6 +73,11 @@ class Matcher {
 
   // The first full load. Errors: whatever the source returns.
   Status Load();
+  // Instead of Load: starts from a full batch kept from an earlier run (a persisted snapshot, when the source is
+  // unreachable at start). Polls continue from batch.cursor, so the source's delta brings everything that
+  // changed since. Until the first poll succeeds, a poll that the source refuses as a bad cursor (kInvalid,
+  // kNotFound) is replaced by a full Load, and one that refuses the key calls on_key_refused.
+  void Restore(IndicatorBatch batch);
   // Starts/stops the background poller (idempotent).
   void StartPolling();
   void StopPolling();
@@ -105,6 +119,7 @@ class Matcher {
   MatcherOptions options_;
   IndicatorSnapshot snapshot_;
   std::atomic<int64_t> cursor_{0};
+  std::atomic<bool> restored_unconfirmed_{false};  // Restore ran and no poll has succeeded since
   JsonMatchWriter writer_;
   LineMatcher line_matcher_;
 

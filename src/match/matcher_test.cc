@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <thread>
 
 #include "match/file_source.h"
@@ -26,14 +27,18 @@ using testing::Ind;
 class MemorySource : public IndicatorSource {
  public:
   Result<IndicatorBatch> Load() override {
+    ++loads;
+    if (unavailable) return MakeError(ErrorCode::kUnavailable, "hub away");
     IndicatorBatch b;
     b.full = true;
     b.events = events;
-    b.cursor = 1;
+    b.cursor = load_cursor;
     return b;
   }
   Result<IndicatorBatch> Poll(int64_t cursor) override {
+    polled_from.push_back(cursor);
     if (unavailable) return MakeError(ErrorCode::kUnavailable, "hub away");
+    if (poll_error) return *poll_error;
     IndicatorBatch b;
     b.cursor = cursor + 1;
     b.events = std::move(next);
@@ -43,6 +48,10 @@ class MemorySource : public IndicatorSource {
   std::vector<EventIndicators> events;
   std::vector<EventIndicators> next;
   bool unavailable = false;
+  std::optional<Error> poll_error;  // what Poll answers (after `unavailable`)
+  int64_t load_cursor = 1;
+  int loads = 0;
+  std::vector<int64_t> polled_from;
 };
 
 class RecordingSink : public SightingSink {
@@ -117,6 +126,109 @@ TEST(MatcherTest, PollAppliesDeltasAndKeepsSnapshotWhenUnavailable) {
   EXPECT_EQ(m.stats().matches, 2u);
   EXPECT_EQ(m.stats().poll_failures, 1u);
   EXPECT_EQ(m.stats().swaps, 1u);
+}
+
+// The sets handed to on_snapshot (what the CLI persists): after Load and after polls that changed something.
+TEST(MatcherTest, EveryNewSetIsHandedToOnSnapshot) {
+  MemorySource src;
+  src.events.push_back(EventIndicators{"ev-1", {Ind("domain", "one.example", "a1", "ev-1")}});
+  src.load_cursor = 10;
+  std::vector<std::pair<size_t, int64_t>> handed;  // (indicators, cursor)
+  MatcherOptions opt;
+  opt.out = nullptr;
+  opt.on_snapshot = [&](std::shared_ptr<const IndicatorSet> set) { handed.emplace_back(set->size(), set->cursor()); };
+  Matcher m(&src, opt);
+  ASSERT_TRUE(m.Load().ok());
+  ASSERT_TRUE(m.PollOnce().ok());  // nothing changed: nothing to persist
+  src.next.push_back(EventIndicators{"ev-2", {Ind("ip-dst", "192.0.2.1", "a2", "ev-2")}});
+  ASSERT_TRUE(m.PollOnce().ok());
+  src.unavailable = true;
+  EXPECT_FALSE(m.PollOnce().ok());
+  EXPECT_EQ(handed, (std::vector<std::pair<size_t, int64_t>>{{1, 10}, {2, 12}}));
+}
+
+// A matcher restored from a persisted snapshot matches at once, polls the delta from the snapshot's cursor, and
+// picks up what was published meanwhile; the restore itself is not persisted again.
+TEST(MatcherTest, RestoredSnapshotMatchesAndCatchesUpFromItsCursor) {
+  MemorySource src;
+  src.unavailable = true;
+  int handed = 0;
+  MatcherOptions opt;
+  opt.out = nullptr;
+  opt.on_snapshot = [&](std::shared_ptr<const IndicatorSet>) { ++handed; };
+  Matcher m(&src, opt);
+  ASSERT_EQ(m.Load().error().code, ErrorCode::kUnavailable);
+  IndicatorBatch stored;
+  stored.cursor = 40;
+  stored.events.push_back(EventIndicators{"ev-1", {Ind("domain", "one.example", "a1", "ev-1")}});
+  m.Restore(std::move(stored));
+  EXPECT_EQ(handed, 0);
+  ASSERT_TRUE(m.MatchText("www.one.example\n", "mem").ok());
+  EXPECT_EQ(m.stats().matches, 1u);
+  EXPECT_EQ(m.PollOnce().error().code, ErrorCode::kUnavailable);
+  src.unavailable = false;
+  src.next.push_back(EventIndicators{"ev-2", {Ind("domain", "two.example", "a2", "ev-2")}});
+  ASSERT_TRUE(m.PollOnce().ok());
+  EXPECT_EQ(src.polled_from, (std::vector<int64_t>{40, 40}));
+  EXPECT_EQ(src.loads, 1);  // only the failed first Load: the delta was enough
+  EXPECT_EQ(handed, 1);
+  ASSERT_TRUE(m.MatchText("one.example two.example\n", "mem").ok());
+  EXPECT_EQ(m.stats().matches, 3u);
+  ASSERT_TRUE(m.PollOnce().ok());
+  EXPECT_EQ(src.polled_from.back(), 41);
+}
+
+// The source refuses the stored cursor (kInvalid/kNotFound): a full load replaces the stored set.
+TEST(MatcherTest, RestoredSnapshotReloadsFullyWhenTheCursorIsRefused) {
+  MemorySource src;
+  src.events.push_back(EventIndicators{"ev-9", {Ind("domain", "fresh.example", "a9", "ev-9")}});
+  src.load_cursor = 7;
+  src.poll_error = MakeError(ErrorCode::kInvalid, "after: unknown change sequence");
+  MatcherOptions opt;
+  opt.out = nullptr;
+  Matcher m(&src, opt);
+  IndicatorBatch stored;
+  stored.cursor = 900;
+  stored.events.push_back(EventIndicators{"ev-1", {Ind("domain", "stale.example", "a1", "ev-1")}});
+  m.Restore(std::move(stored));
+  ASSERT_TRUE(m.PollOnce().ok());
+  EXPECT_EQ(src.loads, 1);
+  ASSERT_TRUE(m.MatchText("stale.example fresh.example\n", "mem").ok());
+  EXPECT_EQ(m.stats().matches, 1u);  // only the reloaded set's indicator
+  // Confirmed now: a later refusal is an ordinary poll failure, not another full load.
+  EXPECT_EQ(m.PollOnce().error().code, ErrorCode::kInvalid);
+  EXPECT_EQ(src.loads, 1);
+  EXPECT_EQ(src.polled_from, (std::vector<int64_t>{900, 7}));
+}
+
+// A revoked key must not keep a stale snapshot running unnoticed: the first refusal is reported.
+TEST(MatcherTest, RestoredSnapshotReportsARefusedKey) {
+  for (ErrorCode code : {ErrorCode::kUnauthenticated, ErrorCode::kForbidden}) {
+    MemorySource src;
+    src.poll_error = MakeError(code, "the hub answered HTTP 401");
+    std::vector<ErrorCode> refused;
+    MatcherOptions opt;
+    opt.out = nullptr;
+    opt.on_key_refused = [&](const Error& e) { refused.push_back(e.code); };
+    Matcher m(&src, opt);
+    IndicatorBatch stored;
+    stored.cursor = 3;
+    m.Restore(std::move(stored));
+    EXPECT_EQ(m.PollOnce().error().code, code);
+    EXPECT_EQ(refused, std::vector<ErrorCode>{code});
+    EXPECT_EQ(src.loads, 0);
+  }
+  // A matcher that started with a full load keeps today's behaviour: failures are counted, nothing else.
+  MemorySource src;
+  src.poll_error = MakeError(ErrorCode::kUnauthenticated, "the hub answered HTTP 401");
+  int refused = 0;
+  MatcherOptions opt;
+  opt.out = nullptr;
+  opt.on_key_refused = [&](const Error&) { ++refused; };
+  Matcher m(&src, opt);
+  ASSERT_TRUE(m.Load().ok());
+  EXPECT_FALSE(m.PollOnce().ok());
+  EXPECT_EQ(refused, 0);
 }
 
 // Two sets with the same two domains under different events: a line matched while the snapshot is swapped

@@ -5,6 +5,8 @@
 //   seg-<20 digits>.open  the segment being filled: one JSON line per report, appended and fdatasync'd by Add
 //   seg-<20 digits>.ready sealed segments waiting for delivery, oldest first; a segment is one batch
 //   rejected/             segments the hub refused as invalid (kept for the operator, never retried)
+// (The same directory, the sensor's state directory, also holds the indicator snapshot: snapshot_file.h. Files
+// the queue does not know are left alone.)
 // A segment is sealed when it holds `batch_size` reports or when Flush runs; its contents never change after
 // that, so a redelivered batch carries the same batch id and the same reports in the same order, and the hub
 // (SensorFeed::RecordSightings) counts it once. A segment file is deleted only after the hub acknowledged its
