@@ -1,6 +1,7 @@
 // Fuzzes the MISP JSON input path as a request body takes it: boost::json::parse with the API's depth limit
-// (64), then every parser the MISP and native routes hand a body to (event, attribute list, sighting, RestSearch
-// request). None may crash, assert or hang; each either parses or returns an error that says why.
+// (64), then every parser the MISP and native routes hand a body to (event, attribute list, sighting, object
+// reference, RestSearch request). None may crash, assert or hang; each either parses or returns an error that says
+// why.
 #include <boost/json.hpp>
 
 #include <cstddef>
@@ -42,6 +43,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   CheckResult(attributes);
   if (attributes.ok() && attributes.value().size() > size) std::abort();
   CheckResult(bulwark::misp::ParseSighting(v));
+  CheckResult(bulwark::misp::ParseObjectReference(v));
   CheckResult(bulwark::hub::ParseSearchRequest(v, clock));
   return 0;
 }

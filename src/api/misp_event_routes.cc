@@ -477,6 +477,22 @@ void RegisterMispEventRoutes(http::Router& r, ApiContext& ctx) {
   r.Add("POST", "/objects/edit/{id}", "misp.objects.edit", Authed(ctx, obj_edit));
   r.Add("PUT", "/objects/edit/{id}", "misp.objects.edit", Authed(ctx, obj_edit));
   RegisterDeleteRoutes(r, ctx, "objects", "Object", &hub::Hub::DeleteObject);
+
+  // ---- Object views and references
+  r.Add("GET", "/objects/view/{id}", "misp.objects.view", Authed(ctx, [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
+    const auto deleted = req.Query("deleted") == "1" ? store::DeletedFilter::kInclude : store::DeletedFilter::kExclude;
+    BW_ASSIGN_OR_RETURN(model::Object o, ctx.hub.ViewObject(p, RefParam(req, "id"), deleted));
+    RenderCache cache(ctx.hub);
+    return JsonResponse(200, Enveloped("Object", misp::RenderObject(o, cache.Context())));
+  }));
+  r.Add("POST", "/objectReferences/add/{object_id}", "misp.objectReferences.add", Authed(ctx, [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
+    BW_ASSIGN_OR_RETURN(json::value body, ParseJsonBody(ctx, req));
+    BW_ASSIGN_OR_RETURN(misp::ObjectReferenceInput in, misp::ParseObjectReference(body));
+    BW_ASSIGN_OR_RETURN(model::ObjectReference ref,
+                        ctx.hub.AddObjectReference(p, RefParam(req, "object_id"), std::move(in)));
+    return JsonResponse(200, Enveloped("ObjectReference", misp::RenderObjectReference(ref)));
+  }));
+  RegisterDeleteRoutes(r, ctx, "objectReferences", "Object reference", &hub::Hub::DeleteObjectReference);
 }
 
 }  // namespace bulwark::api

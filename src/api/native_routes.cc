@@ -338,6 +338,25 @@ void RegisterNativeRoutes(http::Router& r, ApiContext& ctx) {
                                             hard ? hub::Hub::DeleteMode::kHard : hub::Hub::DeleteMode::kSoft));
     return Deleted();
   });
+  add("GET", "/objects/{id}", "objects.get", [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
+    BW_ASSIGN_OR_RETURN(int64_t deleted, QueryInt(req, "deleted", 0, 0, 1));
+    const auto filter = deleted ? store::DeletedFilter::kInclude : store::DeletedFilter::kExclude;
+    BW_ASSIGN_OR_RETURN(auto o, ctx.hub.ViewObject(p, std::string(req.Param("id")), filter));
+    RenderCache cache(ctx.hub);
+    return Data(200, misp::RenderObject(o, cache.Context()));
+  });
+  add("POST", "/objects/{id}/references", "object_references.create", [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
+    BW_ASSIGN_OR_RETURN(json::value body, ParseJsonBody(ctx, req));
+    BW_ASSIGN_OR_RETURN(auto in, misp::ParseObjectReference(body));
+    BW_ASSIGN_OR_RETURN(auto ref, ctx.hub.AddObjectReference(p, std::string(req.Param("id")), std::move(in)));
+    return Data(201, misp::RenderObjectReference(ref));
+  });
+  add("DELETE", "/object-references/{id}", "object_references.delete", [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
+    BW_ASSIGN_OR_RETURN(int64_t hard, QueryInt(req, "hard", 0, 0, 1));
+    BW_RETURN_IF_ERROR(ctx.hub.DeleteObjectReference(p, std::string(req.Param("id")),
+                                                     hard ? hub::Hub::DeleteMode::kHard : hub::Hub::DeleteMode::kSoft));
+    return Deleted();
+  });
 
   // ---- Tags
   add("GET", "/tags", "tags.list", [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {

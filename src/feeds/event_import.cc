@@ -133,7 +133,15 @@ bool EventImporter::DropItem(misp::EventInput& input, const Error& error) {
     if (f->name == "Object" && f->index < input.objects.size()) {
       auto inner = LeadingIndex(f->rest);
       auto& attrs = input.objects[f->index].attributes;
-      if (inner && inner->name == "Attribute" && inner->index < attrs.size() && attrs.size() > 1) {
+      auto& refs = input.objects[f->index].references;
+      if (inner && inner->name == "ObjectReference" && inner->index < refs.size()) {
+        // A reference to something the event does not hold (MISP drops those): only the link goes.
+        stats_.Reject({uuid, "ObjectReference " + refs[inner->index].reference.uuid + " of Object " +
+                                 input.objects[f->index].object.uuid + " (to " +
+                                 refs[inner->index].reference.referenced_uuid + ")",
+                       Reason(error)});
+        refs.erase(refs.begin() + static_cast<std::ptrdiff_t>(inner->index));
+      } else if (inner && inner->name == "Attribute" && inner->index < attrs.size() && attrs.size() > 1) {
         drop_attribute(attrs, inner->index);
       } else {
         drop_object(f->index);

@@ -123,6 +123,36 @@ TEST_F(ImportTest, BadAttributesAreDroppedAndAccounted) {
   EXPECT_EQ(a_->Attributes().size(), 3u);
 }
 
+// A feed event whose object links to something the event does not hold keeps the object and its other
+// links: only the dangling reference is dropped (MISP drops those too), and the drop is reported.
+TEST_F(ImportTest, DanglingObjectReferenceIsDroppedNotTheObject) {
+  EventImporter imp(*a_->hub, a_->admin);
+  auto in = Parse(R"({"Event": {"uuid": "5a1b0c6e-0000-4000-8000-000000000101", "info": "linked",
+      "Attribute": [{"uuid": "5a1b0c6e-0000-4000-8000-0000000001a1", "type": "domain", "value": "phish.example"}],
+      "Object": [{"uuid": "5a1b0c6e-0000-4000-8000-0000000001b1", "name": "domain-ip",
+        "Attribute": [{"uuid": "5a1b0c6e-0000-4000-8000-0000000001a2", "type": "ip-dst",
+                       "object_relation": "ip", "value": "203.0.113.5"}],
+        "ObjectReference": [
+          {"uuid": "5a1b0c6e-0000-4000-8000-0000000001c1", "referenced_uuid": "5a1b0c6e-0000-4000-8000-0000000001a1",
+           "relationship_type": "resolves"},
+          {"uuid": "5a1b0c6e-0000-4000-8000-0000000001c2", "referenced_uuid": "5a1b0c6e-0000-4000-8000-0000000009ff",
+           "relationship_type": "related-to"}]}]}})");
+  ASSERT_TRUE(imp.Import(in).ok());
+  const ImportStats& s = imp.stats();
+  EXPECT_EQ(s.events_added, 1u);
+  EXPECT_EQ(s.objects_rejected, 0u);
+  EXPECT_EQ(s.attributes_rejected, 0u);
+  ASSERT_EQ(s.rejections.size(), 1u);
+  EXPECT_NE(s.rejections[0].item.find("5a1b0c6e-0000-4000-8000-0000000001c2"), std::string::npos);
+  auto viewed = a_->hub->ViewEvent(a_->admin, hub::EventRef{"5a1b0c6e-0000-4000-8000-000000000101"},
+                                   store::DeletedFilter::kExclude);
+  ASSERT_TRUE(viewed.ok()) << viewed.error().message;
+  ASSERT_EQ(viewed->objects.size(), 1u);
+  EXPECT_EQ(viewed->objects[0].attributes.size(), 1u);
+  ASSERT_EQ(viewed->objects[0].references.size(), 1u);
+  EXPECT_EQ(viewed->objects[0].references[0].uuid, "5a1b0c6e-0000-4000-8000-0000000001c1");
+}
+
 TEST_F(ImportTest, TweetFeedSubsetIsIncrementalAndVerifiedByHashes) {
   const fs::path feed = TestData() / "misp" / "feeds" / "tweetfeed";
   if (!fs::exists(feed / "manifest.json")) GTEST_SKIP() << "missing " << feed;

@@ -369,6 +369,8 @@ Result<model::Object> Hub::EditObject(const Principal& p, const std::string& ref
       if (!staging.ok()) return std::move(staging).error().WithFieldPrefix("Attribute[" + std::to_string(j) + "]");
       BW_RETURN_IF_ERROR(Impl::ReferenceStaged(txn, staged));
     }
+    // New references (after the attributes, which they may point at); ones the object has are left alone.
+    BW_RETURN_IF_ERROR(Impl::AddEditedReferences(txn, current, input, std::move(o.references)));
     e.published = false;
     BW_RETURN_IF_ERROR(TouchEvent(txn, e, now));
     BW_ASSIGN_OR_RETURN(auto reread, txn.GetObject(o.id));

@@ -156,6 +156,11 @@ Result<model::Event> Hub::AddEventUncounted(const Principal& p, misp::EventInput
     if (existing) {
       return MakeError(ErrorCode::kConflict, "an event with uuid " + e.uuid + " already exists: use events/edit", "uuid");
     }
+    // A new event's references can only point at what the request itself carries.
+    const Impl::PendingTargets targets = Impl::RequestTargets(input);
+    for (size_t i = 0; i < e.objects.size(); ++i) {
+      BW_RETURN_IF_ERROR(Impl::ResolveObjectReferences(txn, e.id, targets, e.objects[i], "Object[" + std::to_string(i) + "]"));
+    }
     std::vector<StagedAttachment> staged;  // data written before the insert that references it commits
     for (size_t i = 0; i < e.attributes.size(); ++i) {
       Status staging = impl_->StageAttachment(input.attributes[i], e.attributes[i], staged);
@@ -270,6 +275,7 @@ Result<model::Event> Hub::EditEvent(const Principal& p, const EventRef& ref, mis
       }
       BW_RETURN_IF_ERROR(Impl::ReferenceStaged(txn, staged));
     }
+    const Impl::PendingTargets targets = Impl::RequestTargets(input);  // new objects may point at each other
     for (size_t i = 0; i < input.objects.size(); ++i) {
       auto built = impl_->BuildObject(input.objects[i], e, options_, now);
       if (!built.ok()) return std::move(built).error().WithFieldPrefix("Object[" + std::to_string(i) + "]");
@@ -283,6 +289,7 @@ Result<model::Event> Hub::EditEvent(const Principal& p, const EventRef& ref, mis
         }
         continue;  // object updates go through objects/edit
       }
+      BW_RETURN_IF_ERROR(Impl::ResolveObjectReferences(txn, e.id, targets, o, "Object[" + std::to_string(i) + "]"));
       std::vector<StagedAttachment> staged;
       for (size_t j = 0; j < o.attributes.size(); ++j) {
         BW_ASSIGN_OR_RETURN(o.attributes[j].tags, impl_->ResolveTags(txn, p, input.objects[i].attributes[j].tags));

@@ -150,6 +150,21 @@ class Hub {
   Result<model::Object> EditObject(const Principal& p, const std::string& ref, misp::ObjectInput input);
   Status DeleteObject(const Principal& p, const std::string& ref, DeleteMode mode);
 
+  // ---- Object views and references (hub/objects.cc)
+  // The object with its attributes and references as the principal may see it: attributes filtered by the same
+  // decision as ViewAttribute, their tags by CanSeeTag. With kExclude (the default of objects/view) a soft-deleted
+  // object is kNotFound and soft-deleted attributes and references are left out. kNotFound when not visible.
+  Result<model::Object> ViewObject(const Principal& p, const std::string& ref, store::DeletedFilter deleted);
+  // Links the live object `object_ref` (id or uuid) to a live attribute or object of the same event
+  // (referenced_uuid), as objectReferences/add. Needs perm_add and the right to modify the event. kInvalid on
+  // referenced_uuid for a target that is not in the event or is deleted, on relationship_type when empty;
+  // kConflict on uuid when a reference with that uuid exists; kNotFound for a soft-deleted object, as for one the
+  // principal may not see. Touches the object and unpublishes the event.
+  Result<model::ObjectReference> AddObjectReference(const Principal& p, const std::string& object_ref,
+                                                    misp::ObjectReferenceInput input);
+  // Soft delete (deleted = 1; kNotFound when already deleted) or hard delete of a reference by id or uuid.
+  Status DeleteObjectReference(const Principal& p, const std::string& ref, DeleteMode mode);
+
   // ---- Tags
   Result<std::vector<model::Tag>> ListTags(const Principal& p, const std::optional<std::string>& search);
   Result<model::Tag> ViewTag(const Principal& p, const std::string& ref);

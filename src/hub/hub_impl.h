@@ -9,6 +9,7 @@
 #include <optional>
 #include <vector>
 #include <string>
+#include <unordered_map>
 
 #include "hub/attachment_store.h"
 #include "hub/hub.h"
@@ -48,6 +49,32 @@ class Hub::Impl {
   // known to the library).
   Result<model::Object> BuildObject(const misp::ObjectInput& in, const model::Event& event, const HubOptions& options,
                                     int64_t now);
+  // A reference of `object` (of event `event_id`) from its input: referenced_uuid and relationship_type required
+  // (kInvalid on `field`.referenced_uuid / `field`.relationship_type, the bare names when `field` is empty); uuid
+  // drawn when absent; source and object taken from `object`. The target is checked by ResolveReferenceTarget.
+  static Result<model::ObjectReference> BuildReference(const misp::ObjectReferenceInput& in, const model::Object& object,
+                                                       Id event_id, int64_t now, const std::string& field);
+  // Uuids a request writes before (or together with) references to them, with what they are ("Attribute" or
+  // "Object"): a reference may point at an attribute or object created in the same request.
+  using PendingTargets = std::unordered_map<std::string, std::string>;
+  enum class TargetState { kAny, kLive };
+  // `ref` must point at an attribute or object of `event_id`: one of `pending` or one in the store (with kLive, not
+  // soft-deleted). Sets referenced_type from what the target is. kInvalid on `field` (the referenced_uuid's path)
+  // otherwise, with one message whether the uuid is unknown or in another event.
+  static Status ResolveReferenceTarget(store::ReadTxn& txn, Id event_id, const PendingTargets& pending,
+                                       model::ObjectReference& ref, const std::string& field, TargetState state);
+  // The attribute and object uuids an events/add|edit request names (drawn uuids cannot be referenced).
+  static PendingTargets RequestTargets(const misp::EventInput& in);
+  // events/add|edit: each reference of `o` (a new object of the request at `prefix`, "Object[2]") resolved as
+  // ResolveReferenceTarget with kAny (a request may carry deleted attributes, and references to them).
+  static Status ResolveObjectReferences(store::ReadTxn& txn, Id event_id, const PendingTargets& pending,
+                                        model::Object& o, const std::string& prefix);
+  // objects/edit: inserts the references of the request that `current` does not have yet. A uuid `current`
+  // already has, or (without a uuid) the same target and relationship as one of its live references, is skipped;
+  // a uuid used elsewhere is kConflict. `refs` come from BuildObject; targets are checked as ResolveReferenceTarget
+  // with kLive.
+  static Status AddEditedReferences(store::WriteTxn& txn, const model::Object& current, const misp::ObjectInput& input,
+                                    std::vector<model::ObjectReference> refs);
   // The object's and each of its attributes' sharing group, when their distribution is 4. `prefix` is the
   // object's field path for error messages ("Object[2]", or "" for a top-level object).
   Status CheckObjectSharingGroups(store::ReadTxn& txn, const Principal& p, const model::Object& o,

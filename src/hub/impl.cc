@@ -151,19 +151,8 @@ Result<model::Object> Hub::Impl::BuildObject(const misp::ObjectInput& in, const 
     if (o.description.empty()) o.description = tmpl->second.description;
   }
   for (size_t i = 0; i < in.references.size(); ++i) {
-    model::ObjectReference r = in.references[i].reference;
-    if (r.referenced_uuid.empty() || !IsUuid(r.referenced_uuid)) {
-      return MakeError(ErrorCode::kInvalid, "an object reference needs the referenced_uuid of an attribute or object",
-                       "ObjectReference[" + std::to_string(i) + "].referenced_uuid");
-    }
-    if (r.relationship_type.empty()) {
-      return MakeError(ErrorCode::kInvalid, "an object reference needs a relationship_type",
-                       "ObjectReference[" + std::to_string(i) + "].relationship_type");
-    }
-    if (r.uuid.empty()) r.uuid = NewUuidV4();
-    r.source_uuid = o.uuid;
-    r.event_id = event.id;
-    if (r.timestamp <= 0) r.timestamp = now;
+    BW_ASSIGN_OR_RETURN(model::ObjectReference r,
+                        BuildReference(in.references[i], o, event.id, now, "ObjectReference[" + std::to_string(i) + "]"));
     o.references.push_back(std::move(r));
   }
   return o;

@@ -133,6 +133,7 @@ Result<AttributeInput> ParseAttribute(const json::value& v);  // {"Attribute": {
 // A JSON list of attributes, {"Attribute": [...]}, or one attribute (enveloped or bare).
 Result<std::vector<AttributeInput>> ParseAttributeList(const json::value& v);
 Result<ObjectInput> ParseObject(const json::value& v);  // {"Object": {...}} or bare
+Result<ObjectReferenceInput> ParseObjectReference(const json::value& v);  // {"ObjectReference": {...}} or bare
 
 // A sighting as sent to sightings/add or synced. sighting.id <- "id", sighting.uuid <- "uuid" (for the
 // sightings/add body MISP reads "id"/"uuid" as the *attribute's*: the hub decides by route), attribute_id <-
@@ -199,6 +200,7 @@ json::object RenderAttribute(const model::Attribute&, const model::Event* event)
 // Object keys as MISP renders them, ObjectReference[] before Attribute[] (MISP's order); references carry
 // referenced_type as MISP's "0" (Attribute) / "1" (Object).
 json::object RenderObject(const model::Object&, const RenderContext&);
+json::object RenderObjectReference(const model::ObjectReference&);  // one element of ObjectReference[]
 // The object inside {"Event": ...}: header, Org/Orgc (just {"id"} when ctx.org does not know the org), Attribute[]
 // and Object[] (empty unless ctx.include_attributes), ShadowAttribute/RelatedEvent/Galaxy/EventReport/
 // CryptographicKey always [], Tag[] only when non-empty, SharingGroup when distribution is 4 and ctx knows it.

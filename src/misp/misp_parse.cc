@@ -370,4 +370,9 @@ Result<ObjectInput> ParseObject(const json::value& v) {
   return detail::ParseObjectObject(*o, "");
 }
 
+Result<ObjectReferenceInput> ParseObjectReference(const json::value& v) {
+  BW_ASSIGN_OR_RETURN(const json::object* o, detail::Unwrap(v, "ObjectReference"));
+  return detail::ParseReferenceObject(*o, "");
+}
+
 }  // namespace bulwark::misp

@@ -118,6 +118,7 @@ json::object RenderObject(const model::Object& obj, const RenderContext& ctx) {
   return Parsed(WriteObject, obj, ctx.include_attributes);
 }
 json::object RenderEventObject(const model::Object& obj) { return Parsed(WriteObject, obj, true); }
+json::object RenderObjectReference(const model::ObjectReference& r) { return Parsed(WriteObjectReference, r); }
 
 json::object RenderEvent(const model::Event& e, const RenderContext& ctx) {
   if (ctx.include_attributes) return Parsed(WriteEvent, e, ctx);

@@ -181,6 +181,9 @@ class ReadTxn {
 
   virtual Result<std::optional<model::Object>> GetObject(Id id) = 0;           // with attributes, references
   virtual Result<std::optional<model::Object>> FindObjectByUuid(const std::string& uuid) = 0;
+  // One object reference, soft-deleted or not (object_references.cc).
+  virtual Result<std::optional<model::ObjectReference>> GetObjectReference(Id id) = 0;
+  virtual Result<std::optional<model::ObjectReference>> FindObjectReferenceByUuid(const std::string& uuid) = 0;
 
   virtual Result<std::vector<model::Sighting>> ListSightings(const SightingQuery& query) = 0;
   virtual Result<std::optional<model::Sighting>> FindSightingByUuid(const std::string& uuid) = 0;
@@ -244,6 +247,10 @@ class WriteTxn : public ReadTxn {
   virtual Status SetObjectDeleted(Id id, bool deleted, int64_t timestamp) = 0;  // with its attributes
   virtual Status DeleteObject(Id id) = 0;  // hard delete, with its attributes and references
   virtual Status InsertObjectReference(model::ObjectReference& ref) = 0;
+  // Soft delete / restore of a reference: sets `deleted` and `timestamp`; one change row (delete or restore) when
+  // the state changes. kNotFound when it does not exist.
+  virtual Status SetObjectReferenceDeleted(Id id, bool deleted, int64_t timestamp) = 0;
+  virtual Status DeleteObjectReference(Id id) = 0;  // hard delete, one change row; kNotFound when absent
 
   virtual Status AttachTag(TagTarget target, Id target_id, Id tag_id, bool local) = 0;  // idempotent
   virtual Status DetachTag(TagTarget target, Id target_id, Id tag_id) = 0;  // kNotFound if not attached

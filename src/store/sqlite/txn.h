@@ -45,6 +45,8 @@ class Reader {
   Status ScanAttributes(const AttributeQuery& query, const AttributeVisitor& visit);
   Result<std::optional<model::Object>> GetObject(Id id);
   Result<std::optional<model::Object>> FindObjectByUuid(const std::string& uuid);
+  Result<std::optional<model::ObjectReference>> GetObjectReference(Id id);                           // object_references.cc
+  Result<std::optional<model::ObjectReference>> FindObjectReferenceByUuid(const std::string& uuid);  // object_references.cc
 
   Result<std::vector<model::Sighting>> ListSightings(const SightingQuery& query);
   Result<std::optional<model::Sighting>> FindSightingByUuid(const std::string& uuid);
@@ -107,6 +109,8 @@ class Writer {
   Status SetObjectDeleted(Id id, bool deleted, int64_t timestamp);
   Status DeleteObject(Id id);
   Status InsertObjectReference(model::ObjectReference& ref);
+  Status SetObjectReferenceDeleted(Id id, bool deleted, int64_t timestamp);  // object_references.cc
+  Status DeleteObjectReference(Id id);                                       // object_references.cc
   Status AttachTag(TagTarget target, Id target_id, Id tag_id, bool local);
   Status DetachTag(TagTarget target, Id target_id, Id tag_id);
   Status InsertSighting(model::Sighting& sighting);
@@ -234,6 +238,12 @@ class ReadForwarder : public Base {
   Result<std::optional<model::Object>> FindObjectByUuid(const std::string& uuid) override {
     return reader_.FindObjectByUuid(uuid);
   }
+  Result<std::optional<model::ObjectReference>> GetObjectReference(Id id) override {
+    return reader_.GetObjectReference(id);
+  }
+  Result<std::optional<model::ObjectReference>> FindObjectReferenceByUuid(const std::string& uuid) override {
+    return reader_.FindObjectReferenceByUuid(uuid);
+  }
   Result<std::vector<model::Sighting>> ListSightings(const SightingQuery& query) override {
     return reader_.ListSightings(query);
   }
@@ -352,6 +362,12 @@ class SqliteWriteTxn final : public ReadForwarder<WriteTxn> {
   }
   Status InsertObjectReference(model::ObjectReference& ref) override {
     return writer_.Atomic([&] { return writer_.InsertObjectReference(ref); });
+  }
+  Status SetObjectReferenceDeleted(Id id, bool deleted, int64_t timestamp) override {
+    return writer_.Atomic([&] { return writer_.SetObjectReferenceDeleted(id, deleted, timestamp); });
+  }
+  Status DeleteObjectReference(Id id) override {
+    return writer_.Atomic([&] { return writer_.DeleteObjectReference(id); });
   }
   Status AttachTag(TagTarget target, Id target_id, Id tag_id, bool local) override {
     return writer_.Atomic([&] { return writer_.AttachTag(target, target_id, tag_id, local); });
