@@ -397,21 +397,28 @@ TEST_F(HttpServerTest, ConnectionsOverTheLimitGet503) {
             "bulwark_http_rejected_total{reason=\"connections\"} 1");
 }
 
-TEST_F(HttpServerTest, ReadAndIdleTimeoutsCloseTheConnection) {
+TEST_F(HttpServerTest, ReadTimeoutIs408AndIdleTimeoutClosesQuietly) {
   HttpServerOptions o;
   o.read_timeout = std::chrono::seconds(1);
   o.idle_timeout = std::chrono::seconds(1);
   Start(o);
   Client slow(Port());
   slow.WriteRaw("GET /hello HTTP/1.1\r\nHo");  // never finishes its header
+  Response timed_out = slow.Read();
+  EXPECT_EQ(timed_out.result_int(), 408);
+  EXPECT_NE(timed_out.body().find("\"code\":\"timeout\""), std::string::npos);
+  EXPECT_EQ(timed_out[boost::beast::http::field::connection], "close");
   EXPECT_TRUE(slow.PeerClosed());
+  // A body that stops half-way is a 408 too.
+  Client stalled(Port());
+  stalled.WriteRaw("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"half\":");
+  EXPECT_EQ(stalled.Read().result_int(), 408);
   Client idle(Port());
   EXPECT_EQ(idle.Get("/hello").result_int(), 200);
-  EXPECT_TRUE(idle.PeerClosed());  // nothing sent after the first request
-  // The stream closes the socket on timeout before the session counts it; Stop waits for every session.
+  EXPECT_TRUE(idle.PeerClosed());  // nothing sent after the first request: closed quietly, no 408
   server_->Stop();
   EXPECT_EQ(MetricLine(metrics_, "bulwark_http_rejected_total{reason=\"timeout\"}"),
-            "bulwark_http_rejected_total{reason=\"timeout\"} 1");
+            "bulwark_http_rejected_total{reason=\"timeout\"} 2");
   EXPECT_EQ(MetricLine(metrics_, "bulwark_http_connections"), "bulwark_http_connections 0");
 }
 

@@ -217,7 +217,8 @@ template <typename Stream>
 class Session final : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
  public:
   Session(HttpServer::Impl* server, uint64_t id, Stream stream, std::string remote)
-      : server_(server), id_(id), stream_(std::move(stream)), remote_(std::move(remote)) {}
+      : server_(server), id_(id), stream_(std::move(stream)), remote_(std::move(remote)),
+        read_timer_(stream_.get_executor()) {}
   ~Session() override { server_->Unregister(id_); }
 
   void Start();
@@ -244,6 +245,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   void OnHeader(beast::error_code ec);
   void OnBody(beast::error_code ec);
   bool HandleReadError(beast::error_code ec);
+  void ArmReadTimer();
   void OnRequest();
   void RunHandler(const Handler* handler, HttpRequest request, bool inflate);
   void Respond(HttpResponse res);
@@ -264,6 +266,10 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   std::string remote_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  // A request's header and body are read under read_timeout on this timer rather than the stream's own expiry,
+  // which would close the socket: on expiry the read is cancelled and the client is told 408.
+  asio::steady_timer read_timer_;
+  bool read_timed_out_ = false;
   State state_ = State::kIdle;
 
   // The request under way.
@@ -322,7 +328,7 @@ void Session<Stream>::ReadHeader() {
   route_ = "none";
   method_.clear();
   path_.clear();
-  Tcp().expires_after(Opt().read_timeout);
+  ArmReadTimer();
   bhttp::async_read_header(stream_, buffer_, *parser_,
                            [self = Self()](beast::error_code ec, size_t) { self->OnHeader(ec); });
 }
@@ -330,6 +336,7 @@ void Session<Stream>::ReadHeader() {
 // Maps a read error to a rejection (or a quiet close). Returns true when the session must stop reading.
 template <typename Stream>
 bool Session<Stream>::HandleReadError(beast::error_code ec) {
+  read_timer_.cancel();
   if (!ec) return false;
   server_->logger()->debug("read from {} failed: {} ({})", remote_, ec.message(), ec.category().name());
   if (ec == bhttp::error::header_limit) {
@@ -338,8 +345,12 @@ bool Session<Stream>::HandleReadError(beast::error_code ec) {
   } else if (ec == bhttp::error::body_limit) {
     RejectRequest(413, "too_large", "request body is larger than " + std::to_string(Opt().max_body_bytes) +
                   " bytes", "body_too_large");
+  } else if (read_timed_out_ && ec == asio::error::operation_aborted) {
+    read_timed_out_ = false;
+    RejectRequest(408, "timeout", "the request did not arrive within " + std::to_string(Opt().read_timeout.count()) +
+                  " s: send the header and body without pauses", "timeout");
   } else if (ec == beast::error::timeout) {
-    server_->Reject("timeout");  // the stream is already closed: no 408 can be sent
+    server_->Reject("timeout");  // the stream closed the socket: no 408 can be sent
     Abort();
   } else if (ec == bhttp::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
              ec == asio::error::operation_aborted || ec == asio::ssl::error::stream_truncated) {
@@ -348,6 +359,21 @@ bool Session<Stream>::HandleReadError(beast::error_code ec) {
     RejectRequest(400, "bad_request", "malformed HTTP request: " + ec.message(), "bad_request");
   }
   return true;
+}
+
+template <typename Stream>
+void Session<Stream>::ArmReadTimer() {
+  Tcp().expires_never();
+  read_timed_out_ = false;
+  read_timer_.expires_after(Opt().read_timeout);
+  read_timer_.async_wait([weak = this->weak_from_this()](beast::error_code ec) {
+    if (ec) return;  // cancelled: the read completed first
+    auto self = weak.lock();
+    if (!self) return;
+    self->read_timed_out_ = true;
+    beast::error_code ignored;
+    self->Tcp().socket().cancel(ignored);  // the read completes with operation_aborted -> 408
+  });
 }
 
 template <typename Stream>
@@ -368,13 +394,13 @@ void Session<Stream>::OnHeader(beast::error_code ec) {
     asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
                       [self = Self()](beast::error_code wec, size_t) {
                         if (wec) return self->Abort();
-                        self->Tcp().expires_after(self->Opt().read_timeout);
+                        self->ArmReadTimer();
                         bhttp::async_read(self->stream_, self->buffer_, *self->parser_,
                                           [self](beast::error_code rec, size_t) { self->OnBody(rec); });
                       });
     return;
   }
-  Tcp().expires_after(Opt().read_timeout);
+  ArmReadTimer();
   bhttp::async_read(stream_, buffer_, *parser_, [self = Self()](beast::error_code rec, size_t) { self->OnBody(rec); });
 }
 
@@ -689,6 +715,7 @@ void Session<Stream>::Linger() {
 template <typename Stream>
 void Session<Stream>::Abort() {
   state_ = State::kClosed;
+  read_timer_.cancel();
   Tcp().close();
 }
 
