@@ -529,6 +529,7 @@ TEST_F(HttpServerTest, ServesHttpsWithASelfSignedCertificate) {
   HttpServerOptions o;
   o.tls_cert_file = cert;
   o.tls_key_file = key;
+  o.read_timeout = std::chrono::seconds(1);
   Start(o);
 
   asio::io_context ioc;
@@ -550,6 +551,19 @@ TEST_F(HttpServerTest, ServesHttpsWithASelfSignedCertificate) {
   }
   beast::error_code ec;
   stream.shutdown(ec);  // the server may just close: ignore
+
+  // A request that stalls over TLS is a 408 too: the read is cancelled under the TLS layer and the answer still
+  // goes out encrypted.
+  beast::ssl_stream<beast::tcp_stream> stalled(ioc, ctx);
+  beast::get_lowest_layer(stalled).connect(tcp::endpoint(asio::ip::address_v4::loopback(), Port()));
+  stalled.handshake(asio::ssl::stream_base::client);
+  const std::string partial = "GET /hello HTTP/1.1\r\nHo";
+  asio::write(stalled, asio::buffer(partial));
+  Response timed_out;
+  beast::flat_buffer stalled_buffer;
+  bhttp::read(stalled, stalled_buffer, timed_out, ec);
+  EXPECT_FALSE(ec) << ec.message();
+  EXPECT_EQ(timed_out.result_int(), 408);
 
   // A plain-HTTP client on the TLS port fails the handshake, is closed and counted.
   Client plain(Port());
