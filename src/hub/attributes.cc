@@ -21,14 +21,6 @@ Result<model::Attribute> FindAttribute(store::ReadTxn& txn, std::string_view ref
   return std::move(*a);
 }
 
-Result<model::Object> FindObject(store::ReadTxn& txn, std::string_view ref) {
-  BW_ASSIGN_OR_RETURN(auto o, LookupRef<model::Object>(
-                                  ref, "an object", [&](Id id) { return txn.GetObject(id); },
-                                  [&](const std::string& uuid) { return txn.FindObjectByUuid(uuid); }));
-  if (!o) return NotFound("object", ref);
-  return std::move(*o);
-}
-
 // An attribute together with its event and object, visible to the principal.
 struct Located {
   model::Attribute attribute;
@@ -305,10 +297,9 @@ Result<model::Object> Hub::EditObject(const Principal& p, const std::string& ref
   const int64_t now = clock_.NowSeconds();
   model::Object result;
   Status st = store_.Write([&](store::WriteTxn& txn) -> Status {
-    BW_ASSIGN_OR_RETURN(model::Object current, FindObject(txn, ref));
-    auto ev = FindVisibleEvent(txn, p, std::to_string(current.event_id));
-    if (!ev.ok() || !access::CanSeeObject(p, ev.value(), current)) return NotFound("object", ref);
-    model::Event e = std::move(ev).value();
+    BW_ASSIGN_OR_RETURN(LocatedObject located, LocateVisibleObject(txn, p, ref));
+    const model::Object& current = located.object;
+    model::Event& e = located.event;
     BW_RETURN_IF_ERROR(access::CheckCanModifyEvent(p, e));
     // Build the new state from the request, keeping identity; the whole object is re-validated.
     input.object.uuid = current.uuid;
@@ -384,10 +375,9 @@ Result<model::Object> Hub::EditObject(const Principal& p, const std::string& ref
 Status Hub::DeleteObject(const Principal& p, const std::string& ref, DeleteMode mode) {
   const int64_t now = clock_.NowSeconds();
   return store_.Write([&](store::WriteTxn& txn) -> Status {
-    BW_ASSIGN_OR_RETURN(model::Object o, FindObject(txn, ref));
-    auto ev = FindVisibleEvent(txn, p, std::to_string(o.event_id));
-    if (!ev.ok() || !access::CanSeeObject(p, ev.value(), o)) return NotFound("object", ref);
-    model::Event e = std::move(ev).value();
+    BW_ASSIGN_OR_RETURN(LocatedObject located, LocateVisibleObject(txn, p, ref));
+    const model::Object& o = located.object;
+    model::Event& e = located.event;
     BW_RETURN_IF_ERROR(access::CheckCanModifyEvent(p, e));
     if (mode == DeleteMode::kHard) {
       BW_RETURN_IF_ERROR(txn.DeleteObject(o.id));

@@ -37,6 +37,14 @@ Result<std::optional<T>> LookupRef(std::string_view ref, std::string_view what,
 // Finds an event by id or uuid; kNotFound when absent or when the principal may not see it.
 Result<model::Event> FindVisibleEvent(store::ReadTxn& txn, const Principal& p, std::string_view ref);
 
+// An object with its event, visible to the principal (the decision of events/view: the event, then the object).
+struct LocatedObject {
+  model::Object object;
+  model::Event event;
+};
+// Finds an object by id or uuid; kNotFound when absent or when the principal may not see it or its event.
+Result<LocatedObject> LocateVisibleObject(store::ReadTxn& txn, const Principal& p, std::string_view ref);
+
 // Turns parsed attribute input into a valid, normalised attribute of `event` (type known, category allowed,
 // value normalised for its type, defaults applied). Tags are resolved separately. `now` fills timestamps.
 Result<model::Attribute> BuildAttribute(const misp::AttributeInput& in, const model::Event& event,

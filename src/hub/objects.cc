@@ -11,15 +11,7 @@ namespace bulwark::hub {
 
 using namespace internal;
 
-namespace {
-
-// An object with its event, visible to the principal (the decision of events/view: the event, then the object).
-struct LocatedObject {
-  model::Object object;
-  model::Event event;
-};
-
-Result<LocatedObject> LocateVisibleObject(store::ReadTxn& txn, const Principal& p, std::string_view ref) {
+Result<LocatedObject> internal::LocateVisibleObject(store::ReadTxn& txn, const Principal& p, std::string_view ref) {
   BW_ASSIGN_OR_RETURN(auto o, LookupRef<model::Object>(
                                   ref, "an object", [&](Id id) { return txn.GetObject(id); },
                                   [&](const std::string& uuid) { return txn.FindObjectByUuid(uuid); }));
@@ -28,6 +20,8 @@ Result<LocatedObject> LocateVisibleObject(store::ReadTxn& txn, const Principal& 
   if (!e.ok() || !access::CanSeeObject(p, e.value(), *o)) return NotFound("object", ref);
   return LocatedObject{std::move(*o), std::move(e).value()};
 }
+
+namespace {
 
 // A reference with its object and event, when the principal may see the object.
 struct LocatedReference {

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/durable_file.h"
 #include "common/uuid.h"
 
 namespace bulwark::match {
@@ -20,44 +21,6 @@ namespace {
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
-
-Error IoError(const std::string& what, const std::string& path) {
-  return MakeError(ErrorCode::kInternal, what + " " + path + ": " + std::strerror(errno));
-}
-
-Status WriteAll(int fd, std::string_view data, const std::string& path) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return IoError("cannot write", path);
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return Ok();
-}
-
-Status SyncDir(const std::string& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return IoError("cannot open directory", dir);
-  int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return IoError("cannot sync directory", dir);
-  return Ok();
-}
-
-// Writes `data` to `path` atomically and durably (temporary file, fsync, rename, directory fsync).
-Status WriteFileDurably(const std::string& dir, const std::string& path, std::string_view data) {
-  const std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return IoError("cannot create", tmp);
-  Status st = WriteAll(fd, data, tmp);
-  if (st.ok() && ::fdatasync(fd) != 0) st = IoError("cannot sync", tmp);
-  ::close(fd);
-  if (!st.ok()) return st;
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return IoError("cannot rename", tmp);
-  return SyncDir(dir);
-}
 
 Result<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -142,13 +105,19 @@ Status SightingQueue::Recover() {
     instance_id_ = NormaliseUuid(id);
   } else {
     instance_id_ = NewUuidV4();
-    BW_RETURN_IF_ERROR(WriteFileDurably(options_.dir, id_path, instance_id_ + "\n"));
+    BW_RETURN_IF_ERROR(ReplaceFileDurably(id_path, instance_id_ + "\n"));
   }
   std::vector<std::pair<uint64_t, std::string>> open_segments;
   for (const auto& entry : fs::directory_iterator(options_.dir, ec)) {
     std::string suffix;
     uint64_t number = 0;
-    if (!entry.is_regular_file() || !ParseSegmentName(entry.path().filename().string(), suffix, number)) continue;
+    const std::string name = entry.path().filename().string();
+    if (entry.is_regular_file() && IsLeftoverTemporaryName(name)) {
+      std::error_code ignored;
+      fs::remove(entry.path(), ignored);  // a replacement cut short by a crash; its target is still whole
+      continue;
+    }
+    if (!entry.is_regular_file() || !ParseSegmentName(name, suffix, number)) continue;
     next_number_ = std::max(next_number_, number + 1);
     if (suffix == ".open") {
       open_segments.emplace_back(number, entry.path().string());
@@ -167,11 +136,11 @@ Status SightingQueue::Recover() {
     }
     data.resize(end + 1);
     const std::string ready = (fs::path(options_.dir) / SegmentName(number, ".ready")).string();
-    BW_RETURN_IF_ERROR(WriteFileDurably(options_.dir, ready, data));
+    BW_RETURN_IF_ERROR(ReplaceFileDurably(ready, data));
     fs::remove(path, ec);
     queued_bytes_ += data.size();
   }
-  return SyncDir(options_.dir);
+  return SyncDirectory(options_.dir);
 }
 
 Status SightingQueue::Add(std::vector<SightingReport> reports) {
@@ -182,10 +151,10 @@ Status SightingQueue::Add(std::vector<SightingReport> reports) {
       open_number_ = next_number_++;
       const std::string path = (fs::path(options_.dir) / SegmentName(open_number_, ".open")).string();
       fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
-      if (fd_ < 0) return IoError("cannot create", path);
+      if (fd_ < 0) return FileError("create", path, errno);
       open_reports_ = 0;
       open_bytes_ = 0;
-      BW_RETURN_IF_ERROR(SyncDir(options_.dir));
+      BW_RETURN_IF_ERROR(SyncDirectory(options_.dir));
     }
     std::string lines;
     const size_t n = std::min(reports.size() - i, options_.batch_size - open_reports_);
@@ -196,10 +165,10 @@ Status SightingQueue::Add(std::vector<SightingReport> reports) {
     }
     const std::string path = (fs::path(options_.dir) / SegmentName(open_number_, ".open")).string();
     Status written = WriteAll(fd_, lines, path);
-    if (written.ok() && ::fdatasync(fd_) != 0) written = IoError("cannot sync", path);
+    if (written.ok() && ::fdatasync(fd_) != 0) written = FileError("sync", path, errno);
     if (!written.ok()) {
       // Cut a partial write back so the segment holds whole lines only.
-      if (::ftruncate(fd_, static_cast<off_t>(open_bytes_)) != 0) written = IoError("cannot truncate", path);
+      if (::ftruncate(fd_, static_cast<off_t>(open_bytes_)) != 0) written = FileError("truncate", path, errno);
       return written;
     }
     open_bytes_ += lines.size();
@@ -221,9 +190,9 @@ Status SightingQueue::SealLocked() {
     return Ok();
   }
   const std::string ready = (fs::path(options_.dir) / SegmentName(open_number_, ".ready")).string();
-  if (::rename(open_path.c_str(), ready.c_str()) != 0) return IoError("cannot rename", open_path);
+  if (::rename(open_path.c_str(), ready.c_str()) != 0) return FileError("rename", open_path, errno);
   open_reports_ = 0;
-  return SyncDir(options_.dir);
+  return SyncDirectory(options_.dir);
 }
 
 Status SightingQueue::Flush() {
@@ -274,15 +243,15 @@ Status SightingQueue::DeliverSegment(const std::string& path, uint64_t number) {
       if (ec) return MakeError(ErrorCode::kInternal, "cannot move " + path + " aside: " + ec.message());
       std::lock_guard lock(mu_);
       queued_bytes_ -= std::min<uint64_t>(queued_bytes_, data.size());
-      return SyncDir(options_.dir);
+      return SyncDirectory(options_.dir);
     }
   }
-  if (::unlink(path.c_str()) != 0) return IoError("cannot delete", path);
+  if (::unlink(path.c_str()) != 0) return FileError("delete", path, errno);
   {
     std::lock_guard lock(mu_);
     queued_bytes_ -= std::min<uint64_t>(queued_bytes_, data.size());
   }
-  return SyncDir(options_.dir);
+  return SyncDirectory(options_.dir);
 }
 
 size_t SightingQueue::ReadySegments() const {

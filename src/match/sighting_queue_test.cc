@@ -139,6 +139,21 @@ TEST_F(SightingQueueTest, KilledBetweenAppendAndAckRedeliversTheSameBatchOnce) {
   EXPECT_EQ(q->ReadySegments(), 0u);
 }
 
+TEST_F(SightingQueueTest, ATemporaryFileLeftByACrashIsRemovedAndTheRestKept) {
+  {
+    auto q = Open(2);
+    ASSERT_TRUE(q->Add(Reports(0, 2)).ok());  // one sealed segment
+  }
+  // The process died while sealing another segment: its temporary file was never renamed.
+  const fs::path leftover = dir_ / (".00000009.ready." + NewUuidV4() + ".tmp");
+  std::ofstream(leftover) << "{\"attribute_uuid\":\"half";
+  auto q = Open(2);
+  EXPECT_FALSE(fs::exists(leftover));
+  EXPECT_EQ(q->ReadySegments(), 1u);
+  ASSERT_TRUE(q->Flush().ok());
+  EXPECT_EQ(Values(), (std::set<std::string>{"v0", "v1"}));
+}
+
 TEST_F(SightingQueueTest, RefusedBatchesAreSetAsideAndDoNotBlockTheRest) {
   auto q = Open(1);
   ASSERT_TRUE(q->Add(Reports(0, 2)).ok());

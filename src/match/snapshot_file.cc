@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "common/crypto.h"
+#include "common/durable_file.h"
 
 namespace bulwark::match {
 namespace {
@@ -24,9 +25,6 @@ constexpr size_t kMaxLineBytes = 8u << 20;  // one indicator line (a value and i
 constexpr size_t kIoChunk = 1u << 20;
 constexpr size_t kMaxReserve = 1u << 16;  // the counts are checked only as lines arrive: never trust them for memory
 
-Error IoError(const std::string& what, const std::string& path) {
-  return MakeError(ErrorCode::kInternal, what + " " + path + ": " + std::strerror(errno));
-}
 
 // Incremental SHA-256 (the body checksum) on OpenSSL's EVP interface.
 class Sha256 {
@@ -69,15 +67,7 @@ class LineWriter {
   std::string Digest() { return sha_.Hex(); }
 
   Status Drain() {
-    std::string_view data = buf_;
-    while (!data.empty()) {
-      ssize_t n = ::write(fd_, data.data(), data.size());
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return IoError("cannot write", path_);
-      }
-      data.remove_prefix(static_cast<size_t>(n));
-    }
+    BW_RETURN_IF_ERROR(WriteAll(fd_, buf_, path_));
     buf_.clear();
     return Ok();
   }
@@ -134,15 +124,6 @@ Status WriteBody(LineWriter& w, const SnapshotOrigin& origin, const IndicatorSet
   return w.Drain();
 }
 
-Status SyncDir(const std::string& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return IoError("cannot open directory", dir);
-  int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return IoError("cannot sync directory", dir);
-  return Ok();
-}
-
 // Reads a file line by line in chunks; a line longer than kMaxLineBytes is an error, not an allocation.
 class LineReader {
  public:
@@ -170,7 +151,7 @@ class LineReader {
         buf_.resize(old);
         continue;
       }
-      if (n < 0) return IoError("cannot read", path_);
+      if (n < 0) return FileError("read", path_, errno);
       buf_.resize(old + static_cast<size_t>(n));
       if (n == 0) {
         if (!buf_.empty()) return MakeError(ErrorCode::kInvalid, Where() + "the file ends inside a line");
@@ -327,19 +308,10 @@ Status WriteSnapshot(const std::string& dir, const SnapshotOrigin& origin, const
   fs::create_directories(dir, ec);
   if (ec) return MakeError(ErrorCode::kInternal, "cannot create " + dir + ": " + ec.message());
   const std::string path = (fs::path(dir) / kSnapshotFileName).string();
-  const std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return IoError("cannot create", tmp);
-  LineWriter w(fd, tmp);
-  Status st = WriteBody(w, origin, set, saved_at);
-  if (st.ok() && ::fdatasync(fd) != 0) st = IoError("cannot sync", tmp);
-  ::close(fd);
-  if (st.ok() && ::rename(tmp.c_str(), path.c_str()) != 0) st = IoError("cannot rename", tmp);
-  if (!st.ok()) {
-    ::unlink(tmp.c_str());
-    return st;
-  }
-  return SyncDir(dir);
+  return ReplaceFileDurably(path, [&](int fd, const std::string& tmp) {
+    LineWriter w(fd, tmp);
+    return WriteBody(w, origin, set, saved_at);
+  });
 }
 
 Result<StoredSnapshot> ReadSnapshot(const std::string& dir, const SnapshotOrigin& expected, size_t max_indicators) {
@@ -347,7 +319,7 @@ Result<StoredSnapshot> ReadSnapshot(const std::string& dir, const SnapshotOrigin
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) return MakeError(ErrorCode::kNotFound, "no indicator snapshot in " + dir);
-    return IoError("cannot open", path);
+    return FileError("open", path, errno);
   }
   LineReader r(fd, path);
   auto out = ReadBody(r, expected, max_indicators);
