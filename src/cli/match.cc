@@ -220,7 +220,7 @@ int RunMatch(const MatchArgs& a) {
       w->Submit(std::move(set));
     };
   }
-  // A sensor started from its snapshot stops when the hub, once reachable, refuses its key.
+  // A sensor stops when the hub refuses its key (revoked, expired, disabled), however it started.
   std::mutex refused_mu;
   std::optional<Error> refused;
   options.on_key_refused = [&refused_mu, &refused](const Error& e) {
@@ -272,7 +272,7 @@ int RunMatch(const MatchArgs& a) {
     std::lock_guard lock(refused_mu);
     if (refused) {
       std::fprintf(stderr,
-                   "bulwark match: stopped: the hub refused the sensor's key, so its stored snapshot is not "
+                   "bulwark match: stopped: the hub refused the sensor's key, so its indicator set is not "
                    "used any longer\n");
       rc = Fail(*refused);
     }

@@ -94,11 +94,11 @@ void Matcher::Restore(IndicatorBatch batch) {
 Status Matcher::PollOnce() {
   if (source_ == nullptr) return Ok();
   auto batch = source_->Poll(cursor_.load());
-  if (!batch.ok() && restored_unconfirmed_.load()) {
+  if (!batch.ok()) {
     const ErrorCode code = batch.error().code;
     if (code == ErrorCode::kUnauthenticated || code == ErrorCode::kForbidden) {
       if (options_.on_key_refused) options_.on_key_refused(batch.error());
-    } else if (code == ErrorCode::kInvalid || code == ErrorCode::kNotFound) {
+    } else if (restored_unconfirmed_.load() && (code == ErrorCode::kInvalid || code == ErrorCode::kNotFound)) {
       batch = source_->Load();  // the source does not know the stored cursor: everything again
     }
   }

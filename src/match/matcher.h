@@ -46,9 +46,9 @@ struct MatcherOptions {
   // reload; not after Restore. Runs on the loading thread (the poller's, for polls), so it must not block:
   // SnapshotWriter::Submit hands the set to a writer thread.
   std::function<void(std::shared_ptr<const IndicatorSet>)> on_snapshot;
-  // After Restore only: the source's first answer refused the key (kUnauthenticated/kForbidden). Called on the
-  // poller's thread, once per refused poll; the caller decides to stop (a revoked key must not keep a stale
-  // snapshot running unnoticed).
+  // A poll was refused for the key (kUnauthenticated/kForbidden: revoked, expired, disabled, or its role lost
+  // the sensor permission), whether the set came from Load or Restore. Called on the poller's thread, once per
+  // refused poll; the caller decides to stop (a revoked key must not keep a stale snapshot running unnoticed).
   std::function<void(const Error&)> on_key_refused;
 };
 
@@ -76,7 +76,7 @@ class Matcher {
   // Instead of Load: starts from a full batch kept from an earlier run (a persisted snapshot, when the source is
   // unreachable at start). Polls continue from batch.cursor, so the source's delta brings everything that
   // changed since. Until the first poll succeeds, a poll that the source refuses as a bad cursor (kInvalid,
-  // kNotFound) is replaced by a full Load, and one that refuses the key calls on_key_refused.
+  // kNotFound) is replaced by a full Load. A refused key calls on_key_refused, as after Load.
   void Restore(IndicatorBatch batch);
   // Starts/stops the background poller (idempotent).
   void StartPolling();

@@ -218,17 +218,27 @@ TEST(MatcherTest, RestoredSnapshotReportsARefusedKey) {
     EXPECT_EQ(refused, std::vector<ErrorCode>{code});
     EXPECT_EQ(src.loads, 0);
   }
-  // A matcher that started with a full load keeps today's behaviour: failures are counted, nothing else.
+}
+
+// A key revoked while a normally started sensor runs is reported the same way; other poll failures are not.
+TEST(MatcherTest, ALoadedMatcherReportsAKeyRefusedLater) {
   MemorySource src;
-  src.poll_error = MakeError(ErrorCode::kUnauthenticated, "the hub answered HTTP 401");
-  int refused = 0;
+  std::vector<ErrorCode> refused;
   MatcherOptions opt;
   opt.out = nullptr;
-  opt.on_key_refused = [&](const Error&) { ++refused; };
+  opt.on_key_refused = [&](const Error& e) { refused.push_back(e.code); };
   Matcher m(&src, opt);
   ASSERT_TRUE(m.Load().ok());
+  src.poll_error = MakeError(ErrorCode::kUnavailable, "connection refused");
   EXPECT_FALSE(m.PollOnce().ok());
-  EXPECT_EQ(refused, 0);
+  src.poll_error = MakeError(ErrorCode::kInvalid, "cursor out of range");
+  EXPECT_FALSE(m.PollOnce().ok());
+  EXPECT_TRUE(refused.empty());
+  EXPECT_EQ(src.loads, 1);  // a refused cursor after a real load is an ordinary failure, not a reload
+  src.poll_error = MakeError(ErrorCode::kForbidden, "the hub answered HTTP 403");
+  EXPECT_EQ(m.PollOnce().error().code, ErrorCode::kForbidden);
+  EXPECT_EQ(refused, std::vector<ErrorCode>{ErrorCode::kForbidden});
+  EXPECT_EQ(m.stats().poll_failures, 3u);
 }
 
 // Two sets with the same two domains under different events: a line matched while the snapshot is swapped

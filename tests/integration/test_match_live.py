@@ -27,7 +27,7 @@ class MatchLive(unittest.TestCase):
     def setUp(self):
         self.hub = Hub()
         org = self.hub.add_org("Resolver operator")
-        _, self.sensor_key = self.hub.add_user("sensor@resolver.test", org["id"], role_id=3)
+        self.sensor_user, self.sensor_key = self.hub.add_user("sensor@resolver.test", org["id"], role_id=3)
         self.dir = tempfile.mkdtemp(prefix="bulwark-match-live-")
         self.log = os.path.join(self.dir, "dns.log")
         self.out = os.path.join(self.dir, "matches.jsonl")
@@ -113,6 +113,20 @@ class MatchLive(unittest.TestCase):
                         "queued sightings were not delivered after the outage")
         time.sleep(2.5)  # two more poll/flush rounds: nothing may be delivered twice
         self.assertEqual(len(self.sightings(first["id"])), len(first_matches))
+
+    def test_a_sensor_whose_key_is_revoked_while_it_runs_stops(self):
+        self.publish("known phishing", "login-vote.example")
+        self.start_matcher()
+        self.append("1764300000.1 client=10.0.0.5 query=login-vote.example type=A")
+        self.assertTrue(wait_for(lambda: self.matches()), "the sensor did not start matching")
+        self.assertIsNone(self.proc.poll())
+        # The operator disables the sensor's user: its key is refused from now on.
+        r = self.hub.post("/admin/users/edit/%s" % self.sensor_user["id"], {"User": {"disabled": True}})
+        self.assertEqual(r.status, 200, r)
+        self.assertIsNotNone(wait_for(lambda: self.proc.poll() is not None or None, timeout=20),
+                             "the sensor kept running on a refused key")
+        self.assertEqual(self.proc.returncode, 1)
+        self.assertIn("the hub refused the sensor's key", self.proc.stderr.read())
 
 
 if __name__ == "__main__":
