@@ -103,13 +103,17 @@ void Annotator::AddDecayScore(const model::Event& e, const model::Attribute& a, 
   rendered["lifecycle"] = std::move(state);
 }
 
-void Annotator::AddDecayScores(const model::Event& e, json::object& rendered_event) const {
+namespace {
+
+// Calls fn(attribute, rendered attribute) for each attribute of a rendered event, its own and its objects'.
+template <typename Fn>
+void ForEachRenderedAttribute(const model::Event& e, json::object& rendered_event, Fn&& fn) {
   auto each = [&](const std::vector<model::Attribute>& attributes, json::object& holder) {
     auto* list = holder.if_contains("Attribute");
     if (list == nullptr || !list->is_array()) return;
     auto& arr = list->get_array();
     for (size_t i = 0; i < arr.size() && i < attributes.size(); ++i) {
-      if (arr[i].is_object()) AddDecayScore(e, attributes[i], arr[i].get_object());
+      if (arr[i].is_object()) fn(attributes[i], arr[i].get_object());
     }
   };
   each(e.attributes, rendered_event);
@@ -121,6 +125,45 @@ void Annotator::AddDecayScores(const model::Event& e, json::object& rendered_eve
   }
 }
 
+// MISP's RelatedAttribute list: one entry per related attribute, named by its event.
+json::array RenderRelatedAttributeList(const std::vector<correlate::RelatedAttribute>& related) {
+  json::array list;
+  for (const auto& r : related) {
+    json::object o;
+    o["id"] = IdText(r.id);
+    o["org_id"] = IdText(r.org_id);
+    o["info"] = r.info;
+    o["value"] = r.value;
+    list.push_back(std::move(o));
+  }
+  return list;
+}
+
+}  // namespace
+
+void Annotator::AddDecayScores(const model::Event& e, json::object& rendered_event) const {
+  ForEachRenderedAttribute(e, rendered_event,
+                           [&](const model::Attribute& a, json::object& rendered) { AddDecayScore(e, a, rendered); });
+}
+
+void Annotator::AddEventCorrelations(const model::Event& e, json::object& rendered_event,
+                                     const misp::RenderContext& rc) {
+  LoadEventCorrelations(e.id);
+  AddRelatedEvents(rendered_event, rc);
+  ForEachRenderedAttribute(e, rendered_event,
+                           [&](const model::Attribute& a, json::object& rendered) { AddRelatedAttributes(a, rendered); });
+}
+
+void Annotator::AddAttributeCorrelations(const model::Attribute& a, json::object& rendered) const {
+  if (!ctx_.correlation) return;
+  auto found = ctx_.correlation->ForAttribute(principal_, a.id);
+  if (!found.ok()) {
+    if (ctx_.log) ctx_.log->warn("attribute {}: correlations left out: {}", a.id, found.error().message);
+    return;
+  }
+  if (!found->related.empty()) rendered["RelatedAttribute"] = RenderRelatedAttributeList(found->related);
+}
+
 void Annotator::LoadEventCorrelations(model::Id event_id) {
   if (!ctx_.correlation) return;
   auto found = ctx_.correlation->ForEvent(principal_, event_id);
@@ -129,6 +172,7 @@ void Annotator::LoadEventCorrelations(model::Id event_id) {
     return;
   }
   related_events_ = std::move(found->related_events);
+  by_attribute_.clear();  // one event at a time (events/restSearch loads each in turn)
   for (auto& ac : found->attributes) {
     const model::Id id = ac.attribute_id;
     by_attribute_.emplace(id, std::move(ac));
@@ -142,17 +186,7 @@ void Annotator::AddRelatedEvents(json::object& rendered_event, const misp::Rende
 void Annotator::AddRelatedAttributes(const model::Attribute& a, json::object& rendered) const {
   auto it = by_attribute_.find(a.id);
   if (it == by_attribute_.end() || it->second.related.empty()) return;
-  // MISP's events/view shape: one entry per related attribute, named by its event.
-  json::array list;
-  for (const auto& r : it->second.related) {
-    json::object o;
-    o["id"] = IdText(r.id);
-    o["org_id"] = IdText(r.org_id);
-    o["info"] = r.info;
-    o["value"] = r.value;
-    list.push_back(std::move(o));
-  }
-  rendered["RelatedAttribute"] = std::move(list);
+  rendered["RelatedAttribute"] = RenderRelatedAttributeList(it->second.related);
 }
 
 }  // namespace bulwark::api

@@ -2,8 +2,10 @@
 // request for the caller.
 //   "warnings"          an attribute's warninglist hits, in MISP's shape, on to_ids attributes (as MISP shows
 //                        them by default): attributes/view, attributes/add, attributes/edit, events/view
-//   "RelatedAttribute"  an attribute's correlations the caller may see (events/view), MISP's shape
-//   "RelatedEvent"      the events an event correlates with, as the caller may see them (events/view)
+//   "RelatedAttribute"  an attribute's correlations the caller may see (events/view; both restSearch routes
+//                        with includeCorrelations), MISP's shape
+//   "RelatedEvent"      the events an event correlates with, as the caller may see them (events/view;
+//                        events/restSearch with includeCorrelations)
 // The correlation renderings are shared with the native correlation routes (correlation_routes.cc).
 //
 // Thread-safety: an Annotator belongs to one request. Errors while loading correlations never fail the view:
@@ -53,6 +55,13 @@ class Annotator {
   void AddDecayScore(const model::Event& e, const model::Attribute& a, boost::json::object& rendered) const;
   // The same for every attribute of a rendered event (its "Attribute" list and each "Object"'s).
   void AddDecayScores(const model::Event& e, boost::json::object& rendered_event) const;
+
+  // includeCorrelations on events/restSearch: loads the event's correlations for the caller and adds
+  // "RelatedEvent" and each attribute's "RelatedAttribute", as events/view shows them.
+  void AddEventCorrelations(const model::Event& e, boost::json::object& rendered_event, const misp::RenderContext& rc);
+  // includeCorrelations on attributes/restSearch: the attribute's "RelatedAttribute" (MISP's shape), looked up
+  // for this one attribute.
+  void AddAttributeCorrelations(const model::Attribute& a, boost::json::object& rendered) const;
 
   // Everything this annotator knows for an attribute: warnings and correlations.
   void Annotate(const model::Attribute& a, boost::json::object& rendered) const {

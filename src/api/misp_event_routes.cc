@@ -40,7 +40,7 @@ Result<HttpResponse> StreamEvents(ApiContext& ctx, const access::Principal& p, h
   struct State {
     hub::SearchRequest req;
     bool with_attachments = false;
-    std::unique_ptr<Annotator> annotator;  // includeDecayScore only
+    std::unique_ptr<Annotator> annotator;  // includeDecayScore or includeCorrelations only
     std::vector<model::Event> batch;
     size_t pos = 0;
     bool first = true;
@@ -51,7 +51,9 @@ Result<HttpResponse> StreamEvents(ApiContext& ctx, const access::Principal& p, h
   if (!paged) req.limit = 100;
   state->req = std::move(req);
   state->with_attachments = with_attachments;
-  if (state->req.include_decay_score) state->annotator = std::make_unique<Annotator>(ctx, p);
+  if (state->req.include_decay_score || state->req.include_correlations) {
+    state->annotator = std::make_unique<Annotator>(ctx, p);
+  }
   auto fetch = [&ctx, p, state, paged]() -> Status {
     state->batch.clear();
     state->pos = 0;
@@ -80,7 +82,8 @@ Result<HttpResponse> StreamEvents(ApiContext& ctx, const access::Principal& p, h
       const model::Event& e = state->batch[state->pos++];
       if (state->annotator || state->with_attachments) {
         json::object rendered = misp::RenderEvent(e, rctx);
-        if (state->annotator) state->annotator->AddDecayScores(e, rendered);
+        if (state->req.include_decay_score) state->annotator->AddDecayScores(e, rendered);
+        if (state->req.include_correlations) state->annotator->AddEventCorrelations(e, rendered, rctx);
         if (state->with_attachments) {
           Status st = AddEventAttachmentData(ctx.hub, e, rendered);
           if (!st.ok()) throw std::runtime_error("events/restSearch: " + st.error().message);
@@ -105,11 +108,12 @@ Result<HttpResponse> StreamAttributes(ApiContext& ctx, const access::Principal& 
   struct State {
     hub::SearchRequest req;
     bool with_attachments = false;
-    // withAttachments: rows copied out of the scan and rendered after it (reading the data reads the store again),
-    // a few per chunk so that at most about kAttachmentChunkBytes of data is held at once.
+    // withAttachments, includeCorrelations: rows copied out of the scan and rendered after it (reading the data or
+    // the correlations reads the store again), a few per chunk so that at most about kAttachmentChunkBytes of
+    // data is held at once.
     std::vector<std::pair<model::Attribute, model::Event>> rows;
     size_t next_row = 0;
-    std::unique_ptr<Annotator> annotator;  // includeDecayScore only
+    std::unique_ptr<Annotator> annotator;  // includeDecayScore or includeCorrelations only
     std::string pending;  // rendered rows not yet handed out
     bool first = true;
     bool exhausted = false;
@@ -120,13 +124,16 @@ Result<HttpResponse> StreamAttributes(ApiContext& ctx, const access::Principal& 
   if (req.limit > 0) state->remaining = req.limit;
   state->req = std::move(req);
   state->with_attachments = with_attachments;
-  if (state->req.include_decay_score) state->annotator = std::make_unique<Annotator>(ctx, p);
+  if (state->req.include_decay_score || state->req.include_correlations) {
+    state->annotator = std::make_unique<Annotator>(ctx, p);
+  }
   auto write = [&ctx, state](const model::Attribute& attribute, const model::Event& event) -> Status {
     if (!state->first) state->pending += ",";
     state->first = false;
     misp::WriteAttribute(state->pending, attribute, &event);
     json::object extra;
-    if (state->annotator) state->annotator->AddDecayScore(event, attribute, extra);
+    if (state->req.include_decay_score) state->annotator->AddDecayScore(event, attribute, extra);
+    if (state->req.include_correlations) state->annotator->AddAttributeCorrelations(attribute, extra);
     if (state->with_attachments) BW_RETURN_IF_ERROR(AddAttachmentData(ctx.hub, attribute, extra));
     if (!extra.empty()) misp::AppendMembers(state->pending, extra);
     return Ok();
@@ -141,8 +148,8 @@ Result<HttpResponse> StreamAttributes(ApiContext& ctx, const access::Principal& 
     BW_RETURN_IF_ERROR(ctx.hub.SearchAttributes(p, batch, [&](const store::AttributeRow& row) {
       state->req.after_id = row.attribute.id;
       ++n;
-      if (state->with_attachments) {
-        state->rows.emplace_back(row.attribute, row.event);
+      if (state->with_attachments || state->req.include_correlations) {
+        state->rows.emplace_back(row.attribute, row.event);  // annotated after the scan: both read the store
         return true;
       }
       return write(row.attribute, row.event).ok();  // without attachments, writing cannot fail

@@ -227,6 +227,9 @@ Result<SearchRequest> ParseSearchRequest(const json::value& body, const Clock& c
     } else if (key == "includeDecayScore") {
       BW_ASSIGN_OR_RETURN(auto b, BoolParam(v, key));
       r.include_decay_score = b.value_or(false);
+    } else if (key == "includeCorrelations") {
+      BW_ASSIGN_OR_RETURN(auto b, BoolParam(v, key));
+      r.include_correlations = b.value_or(false);
     } else if (key == "excludeDecayed") {
       BW_ASSIGN_OR_RETURN(auto b, BoolParam(v, key));
       r.exclude_decayed = b.value_or(false);

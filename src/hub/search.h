@@ -54,6 +54,7 @@ struct SearchRequest {
   bool enforce_warninglist = false;
   // MISP's includeDecayScore: render each attribute's decay scores (an API-layer concern; parsed here).
   bool include_decay_score = false;
+  bool include_correlations = false;  // includeCorrelations (json answers): RelatedEvent / RelatedAttribute
   // MISP's excludeDecayed: leave out attributes decayed under every decay model that scores them.
   bool exclude_decayed = false;
   // Leave out expired attributes (docs/lifecycle.md). Unset: the caller's default (detection exports: true).

@@ -133,6 +133,49 @@ class CorrelationRoutes(unittest.TestCase):
         a_ip = next(a for a in ev_a["Attribute"] if a["value"] == "192.0.2.10")
         self.assertEqual([x["id"] for x in a_ip["RelatedAttribute"]], [self.ev_b["id"]])
 
+    def search(self, path, body, key):
+        r = self.hub.post(path, body, key=key)
+        self.assertEqual(r.status, 200, r)
+        return r.json()["response"]
+
+    def test_attributes_rest_search_include_correlations(self):
+        body = {"returnFormat": "json", "value": "192.0.2.10", "includeCorrelations": True}
+        # B sees only its own copy of the IP, and no relation to A's org-only one.
+        got_b = self.search("/attributes/restSearch", body, self.key_b)["Attribute"]
+        self.assertEqual([a["event_id"] for a in got_b], [self.ev_b["id"]])
+        self.assertNotIn("RelatedAttribute", got_b[0])
+        # A sees both copies, each related to the other's event, in MISP's shape.
+        got_a = {a["event_id"]: a for a in self.search("/attributes/restSearch", body, self.key_a)["Attribute"]}
+        self.assertEqual(set(got_a), {self.ev_a["id"], self.ev_b["id"]})
+        self.assertEqual([(r["id"], r["info"], r["value"]) for r in got_a[self.ev_a["id"]]["RelatedAttribute"]],
+                         [(self.ev_b["id"], "B: DDoS", "192.0.2.10")])
+        self.assertEqual([r["id"] for r in got_a[self.ev_b["id"]]["RelatedAttribute"]], [self.ev_a["id"]])
+        # Without the parameter (or with it false) nothing is added.
+        for flag in ({}, {"includeCorrelations": False}):
+            plain = self.search("/attributes/restSearch", dict({"returnFormat": "json", "value": "192.0.2.10"}, **flag),
+                                self.key_a)["Attribute"]
+            self.assertTrue(plain)
+            self.assertTrue(all("RelatedAttribute" not in a for a in plain))
+
+    def test_events_rest_search_include_correlations(self):
+        body = {"returnFormat": "json", "eventid": self.ev_b["id"], "includeCorrelations": 1}
+        events = self.search("/events/restSearch", body, self.key_b)
+        self.assertEqual(len(events), 1)
+        ev = events[0]["Event"]
+        # The same annotations as events/view, for the caller.
+        view = self.hub.get("/events/view/%s" % self.ev_b["id"], key=self.key_b).json()["Event"]
+        self.assertEqual(ev["RelatedEvent"], view["RelatedEvent"])
+        related = {a["value"]: a.get("RelatedAttribute") for a in ev["Attribute"]}
+        self.assertEqual(related, {a["value"]: a.get("RelatedAttribute") for a in view["Attribute"]})
+        self.assertIsNotNone(related["198.51.100.77"])
+        self.assertIsNone(related["192.0.2.10"])  # A's org-only copy stays invisible to B
+        plain = self.search("/events/restSearch", {"returnFormat": "json", "eventid": self.ev_b["id"]}, self.key_b)
+        self.assertFalse(plain[0]["Event"].get("RelatedEvent"))
+        self.assertTrue(all("RelatedAttribute" not in a for a in plain[0]["Event"]["Attribute"]))
+        bad = self.hub.post("/events/restSearch", {"returnFormat": "json", "includeCorrelations": "often"},
+                            key=self.key_b)
+        self.assertEqual(bad.status, 400, bad)
+
     def test_errors(self):
         self.assertEqual(self.hub.get("/api/v1/correlations/top?limit=0").status, 400)
         self.assertEqual(self.hub.get("/api/v1/attributes/999999/correlations").status, 404)
