@@ -73,7 +73,7 @@ void Seen(json::object& o, const std::optional<int64_t>& first, const std::optio
   if (last) o["last_seen"] = misp::FormatMicrosIso(*last);
 }
 
-json::object FeedAttribute(const model::Attribute& a) {
+Result<json::object> FeedAttribute(const model::Attribute& a, const AttachmentReader& attachments) {
   json::object o;
   o["uuid"] = a.uuid;
   o["type"] = a.type;
@@ -88,10 +88,25 @@ json::object FeedAttribute(const model::Attribute& a) {
   Seen(o, a.first_seen_micros, a.last_seen_micros);
   json::array tags = Tags(a.tags);
   if (!tags.empty()) o["Tag"] = std::move(tags);
+  if (attachments) {
+    BW_ASSIGN_OR_RETURN(std::optional<std::string> bytes, attachments(a));
+    if (bytes) o["data"] = Base64Encode(*bytes);
+  }
   return o;
 }
 
-json::object FeedObject(const model::Object& ob) {
+Result<json::array> FeedAttributes(const std::vector<model::Attribute>& attributes,
+                                   const AttachmentReader& attachments) {
+  json::array out;
+  for (const auto& a : attributes) {
+    if (a.deleted) continue;
+    BW_ASSIGN_OR_RETURN(json::object o, FeedAttribute(a, attachments));
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+Result<json::object> FeedObject(const model::Object& ob, const AttachmentReader& attachments) {
   json::object o;
   o["uuid"] = ob.uuid;
   o["name"] = ob.name;
@@ -117,11 +132,7 @@ json::object FeedObject(const model::Object& ob) {
     refs.push_back(std::move(ro));
   }
   o["ObjectReference"] = std::move(refs);
-  json::array attrs;
-  for (const auto& a : ob.attributes) {
-    if (!a.deleted) attrs.push_back(FeedAttribute(a));
-  }
-  o["Attribute"] = std::move(attrs);
+  BW_ASSIGN_OR_RETURN(o["Attribute"], FeedAttributes(ob.attributes, attachments));
   return o;
 }
 
@@ -143,7 +154,8 @@ void Hashes(const model::Attribute& a, const std::string& event_uuid, std::strin
 
 }  // namespace
 
-json::object FeedEventJson(const model::Event& e, const model::Organisation* orgc) {
+Result<json::object> FeedEventJson(const model::Event& e, const model::Organisation* orgc,
+                                   const AttachmentReader& attachments) {
   json::object o;
   o["uuid"] = e.uuid;
   o["info"] = e.info;
@@ -156,14 +168,12 @@ json::object FeedEventJson(const model::Event& e, const model::Organisation* org
   if (!e.extends_uuid.empty()) o["extends_uuid"] = e.extends_uuid;
   if (orgc != nullptr) o["Orgc"] = OrgcJson(*orgc);
   o["Tag"] = Tags(e.tags);
-  json::array attrs;
-  for (const auto& a : e.attributes) {
-    if (!a.deleted) attrs.push_back(FeedAttribute(a));
-  }
-  o["Attribute"] = std::move(attrs);
+  BW_ASSIGN_OR_RETURN(o["Attribute"], FeedAttributes(e.attributes, attachments));
   json::array objs;
   for (const auto& ob : e.objects) {
-    if (!ob.deleted) objs.push_back(FeedObject(ob));
+    if (ob.deleted) continue;
+    BW_ASSIGN_OR_RETURN(json::object fo, FeedObject(ob, attachments));
+    objs.push_back(std::move(fo));
   }
   o["Object"] = std::move(objs);
   return o;
@@ -201,7 +211,9 @@ Result<FeedWriteReport> WriteMispFeed(hub::Hub& hub, const access::Principal& pr
       org_it = orgs.emplace(e.orgc_id, std::move(org)).first;
     }
     const model::Organisation* orgc = org_it->second ? &*org_it->second : nullptr;
-    json::object event_json = FeedEventJson(e, orgc);
+    // The event was read through the access decision: its attributes' data may be written.
+    BW_ASSIGN_OR_RETURN(json::object event_json,
+                        FeedEventJson(e, orgc, [&hub](const model::Attribute& a) { return hub.AttachmentData(a); }));
     {
       AtomicFile f((fs::path(dir) / (e.uuid + ".json")).string());
       BW_RETURN_IF_ERROR(f.Open());

@@ -7,7 +7,8 @@
 //     without with_distribution); attributes carry uuid, type, category, value, comment, to_ids,
 //     disable_correlation, deleted, timestamp, first_seen/last_seen when set, object_relation inside objects
 //     and Tag []; objects carry uuid, name, meta-category, description, template_uuid, template_version,
-//     comment, timestamp, deleted, first_seen/last_seen, ObjectReference [] and Attribute [];
+//     comment, timestamp, deleted, first_seen/last_seen, ObjectReference [] and Attribute []; attachment and
+//     malware-sample attributes carry their `data` (base64 of the stored bytes), so a feed keeps samples;
 //   - manifest.json: {"<uuid>": {Orgc, Tag, info, date, analysis, threat_level_id, timestamp}};
 //   - hashes.csv: "md5(value),event_uuid" per attribute value, composite values hashed per part.
 // Only what the principal may see is written (events, attributes, objects and tags are read through the
@@ -22,6 +23,8 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
+#include <optional>
 #include <string>
 
 #include <boost/json/object.hpp>
@@ -39,9 +42,14 @@ struct FeedWriteReport {
   size_t hashes = 0;      // lines of hashes.csv
 };
 
+// The stored bytes of an attribute's `data` (attachment, malware-sample), nullopt when it has none.
+using AttachmentReader = std::function<Result<std::optional<std::string>>(const model::Attribute&)>;
+
 // The feed form of one event (what <uuid>.json holds inside "Event"). `orgc` may be null (then Orgc is
-// omitted).
-boost::json::object FeedEventJson(const model::Event& event, const model::Organisation* orgc);
+// omitted). With `attachments`, attachment and malware-sample attributes carry their `data` (base64), as in
+// MISP's feeds; a read error is returned.
+Result<boost::json::object> FeedEventJson(const model::Event& event, const model::Organisation* orgc,
+                                          const AttachmentReader& attachments = nullptr);
 
 // Every event `filter` selects (as Hub::IndexEvents reads it) that `principal` may see, written to `dir`
 // (created if missing; existing files of the same names are replaced). Progress every 1,000 events.

@@ -146,6 +146,29 @@ class AttachmentsTest(unittest.TestCase):
         self.assertEqual(len(attrs), 1, found)
         self.assertEqual(base64.b64decode(attrs[0]["data"]), self.mail)
 
+    def test_a_written_feed_carries_the_data_and_imports_byte_identical(self):
+        out = tempfile.mkdtemp(prefix="bulwark-feed-attachments-")
+        try:
+            r = self.hub.cli("export", "misp-feed", out, check=False)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open(os.path.join(out, self.event["uuid"] + ".json")) as f:
+                written = {a["type"]: a for a in json.load(f)["Event"]["Attribute"]}
+            self.assertEqual(base64.b64decode(written["attachment"]["data"]), self.mail)
+            self.assertEqual(base64.b64decode(written["malware-sample"]["data"]), self.sample)
+            self.assertNotIn("data", written["domain"])
+            with Hub() as fresh:
+                r = fresh.cli("import", "feed", out, "--name", "partner", check=False)
+                self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+                view = fresh.get("/events/view/" + self.event["uuid"]).json()["Event"]
+                by_type = {a["type"]: a for a in view["Attribute"]}
+                for kind, want in (("attachment", self.mail), ("malware-sample", self.sample)):
+                    got = fresh.get("/attributes/downloadAttachment/download/%s" % by_type[kind]["id"])
+                    self.assertEqual(got.status, 200, got)
+                    self.assertEqual(got.body, want, kind)
+        finally:
+            import shutil
+            shutil.rmtree(out, ignore_errors=True)
+
     def test_large_data_streams_in_several_chunks(self):
         # Three distinct 3 MiB files: more than one streamed chunk's worth of data in every reply.
         files = [(b"%d|" % i) + self.mail * (3 * 1024 * 1024 // len(self.mail)) for i in range(3)]
