@@ -27,10 +27,12 @@ struct DeltaKey {
   uint32_t base_hidden = 0;
 };
 
-// An attribute in the write overlay; `removed` makes it a tombstone that hides the base attribute.
+// An attribute in the write overlay; `removed` makes it a tombstone that hides the base attribute (its facets
+// are then null). Facets are shared, never changed in place: cloning a shard (copy-on-write) copies a pointer
+// per attribute instead of its strings.
 struct DeltaAttribute {
   IndexedAttribute head;
-  Facets facets;
+  std::shared_ptr<const Facets> facets;
   bool removed = false;
 };
 
@@ -177,7 +179,7 @@ const IndexedAttribute* Snapshot::Find(Id attribute_id) const {
 }
 
 Facets Snapshot::FacetsOf(Id attribute_id) const {
-  if (const DeltaAttribute* d = FindDelta(attribute_id)) return d->removed ? Facets{} : d->facets;
+  if (const DeltaAttribute* d = FindDelta(attribute_id)) return d->removed ? Facets{} : *d->facets;
   if (!base_) return {};
   const uint32_t a = base_->IndexOf(attribute_id);
   return a == kNone ? Facets{} : base_->FacetsAt(a);
@@ -252,7 +254,7 @@ void Snapshot::CollectDeltaBucket(const std::string& key, const Cidr& cidr, std:
   for (const Posting& p : it->second.postings) {
     const DeltaAttribute* a = FindDelta(p.attribute_id);
     if (a == nullptr || a->removed) continue;
-    for (const auto& ip : a->facets.ips) {
+    for (const auto& ip : a->facets->ips) {
       if (cidr.Contains(ip)) {
         out.push_back(p);
         break;
@@ -548,7 +550,7 @@ void SnapshotEditor::Remove(Id attribute_id) {
       --s.delta_attributes_;
     }
     --s.attribute_count_;
-    RemoveKeys(attribute_id, old.facets);
+    RemoveKeys(attribute_id, *old.facets);
     Shard& es = Mutable(ShardOfEvent(old.head.event_id));
     auto ev = es.events.find(old.head.event_id);
     if (ev != es.events.end()) {
@@ -576,7 +578,7 @@ void SnapshotEditor::Upsert(Id attribute_id, Id event_id, Facets facets) {
   Shard& shard = Mutable(ShardOfAttribute(attribute_id));
   auto [it, inserted] = shard.attributes.try_emplace(attribute_id);
   if (inserted) ++s.delta_attributes_;
-  it->second = DeltaAttribute{IndexedAttribute{event_id}, std::move(facets), false};
+  it->second = DeltaAttribute{IndexedAttribute{event_id}, std::make_shared<const Facets>(std::move(facets)), false};
   ++s.attribute_count_;
   auto& ids = Mutable(ShardOfEvent(event_id)).events[event_id].attributes;
   ids.insert(std::lower_bound(ids.begin(), ids.end(), attribute_id), attribute_id);
@@ -621,7 +623,7 @@ void SnapshotEditor::MergeIntoNewBase() {
   auto add_delta_before = [&](Id limit) {
     for (; next_added < added.size() && added[next_added].first < limit; ++next_added) {
       const DeltaAttribute& d = *added[next_added].second;
-      builder.Add(added[next_added].first, d.head.event_id, d.facets);
+      builder.Add(added[next_added].first, d.head.event_id, *d.facets);
     }
   };
   if (s.base_) {
@@ -636,7 +638,7 @@ void SnapshotEditor::MergeIntoNewBase() {
   add_delta_before(std::numeric_limits<Id>::max());
   if (next_added < added.size()) {
     const DeltaAttribute& d = *added.back().second;
-    builder.Add(added.back().first, d.head.event_id, d.facets);
+    builder.Add(added.back().first, d.head.event_id, *d.facets);
   }
   for (const auto& [event, disabled] : flags) builder.SetEventDisabled(event, disabled != 0);
   InstallBase(builder.Build());
