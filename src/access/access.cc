@@ -1,5 +1,7 @@
 #include "access/access.h"
 
+#include <unordered_set>
+
 namespace bulwark::access {
 namespace {
 
@@ -79,8 +81,31 @@ bool CanSeeUser(const Principal& p, const model::User& user) {
   return model::Has(p.role.permissions, Permission::kAdmin) && user.org_id == p.org.id;
 }
 
+void DropReferencesToHiddenTargets(model::Object& object,
+                                   const std::function<bool(const std::string& uuid)>& target_shown) {
+  std::erase_if(object.references, [&](const model::ObjectReference& r) { return !target_shown(r.referenced_uuid); });
+}
+
+void DropReferencesToAbsentTargets(model::Event& event) {
+  bool any = false;
+  for (const auto& o : event.objects) any |= !o.references.empty();
+  if (!any) return;
+  std::unordered_set<std::string_view> shown;
+  for (const auto& a : event.attributes) shown.insert(a.uuid);
+  for (const auto& o : event.objects) {
+    shown.insert(o.uuid);
+    for (const auto& a : o.attributes) shown.insert(a.uuid);
+  }
+  // Stored uuids are lower case (normalised on write), so an exact comparison is the right one.
+  auto target_shown = [&](const std::string& uuid) { return shown.count(uuid) > 0; };
+  for (auto& o : event.objects) DropReferencesToHiddenTargets(o, target_shown);
+}
+
 void FilterEvent(const Principal& p, model::Event& event) {
-  if (p.IsSiteAdmin()) return;
+  if (p.IsSiteAdmin()) {
+    DropReferencesToAbsentTargets(event);  // nothing is hidden, but a target the answer leaves out may be
+    return;
+  }
   auto hidden_tag = [&](const model::AppliedTag& t) { return !CanSeeTag(p, event, t); };
   auto filter_tags = [&](std::vector<model::AppliedTag>& tags) {
     tags.erase(std::remove_if(tags.begin(), tags.end(), hidden_tag), tags.end());
@@ -102,6 +127,7 @@ void FilterEvent(const Principal& p, model::Event& event) {
                       event.objects.end());
   for (auto& o : event.objects) filter_attributes(o.attributes, &o);
   event.attribute_count = count;
+  DropReferencesToAbsentTargets(event);
 }
 
 Status CheckPermission(const Principal& p, Permission perm, std::string_view action) {

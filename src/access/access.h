@@ -12,6 +12,7 @@
 #pragma once
 
 #include <algorithm>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -48,8 +49,19 @@ bool CanSeeSharingGroup(const Principal& p, const model::SharingGroup& sg);
 bool CanSeeUser(const Principal& p, const model::User& user);
 
 // Removes from a visible event every attribute, object, object attribute and tag the principal may not see,
-// and recomputes attribute_count for what remains. REQUIRES: CanSeeEvent(p, event).
+// then every object reference whose target is no longer in the event (DropReferencesToAbsentTargets), and
+// recomputes attribute_count for what remains. REQUIRES: CanSeeEvent(p, event).
 void FilterEvent(const Principal& p, model::Event& event);
+
+// The one rule for object references on every read path: a reference is shown only when its target
+// (referenced_uuid) is shown too, so an answer never names the uuid of an attribute or object the caller may not
+// see (narrower distribution, another sharing group) or that the answer leaves out (soft-deleted, not asked for).
+// Removes from `object` every reference for which `target_shown(referenced_uuid)` is false.
+void DropReferencesToHiddenTargets(model::Object& object,
+                                   const std::function<bool(const std::string& uuid)>& target_shown);
+// The same for a whole event: the targets shown are the event's attributes, objects and object attributes as they
+// are now (after FilterEvent, or any further narrowing such as the TAXII hub collection's).
+void DropReferencesToAbsentTargets(model::Event& event);
 
 // Write decisions; kForbidden with a message that says which permission or ownership is missing.
 Status CheckPermission(const Principal& p, model::Permission perm, std::string_view action);

@@ -101,6 +101,80 @@ TEST(Access, FilterEventRemovesHiddenChildrenAndLocalTags) {
   EXPECT_EQ(e.attribute_count, 1);
 }
 
+// An event of org 1 shared with the community: attribute "hidden" and object "private" are for org 1 only; the
+// shared object references both, the shared attribute, and the private object references the shared attribute.
+model::Event EventWithReferences() {
+  model::Event e = MakeEvent(1, Distribution::kCommunity);
+  model::Attribute shared;
+  shared.uuid = "00000000-0000-4000-8000-0000000000a1";
+  shared.distribution = Distribution::kInherit;
+  model::Attribute hidden = shared;
+  hidden.uuid = "00000000-0000-4000-8000-0000000000a2";
+  hidden.distribution = Distribution::kOrganisation;
+  e.attributes = {shared, hidden};
+  auto ref = [](std::string uuid, std::string target) {
+    model::ObjectReference r;
+    r.uuid = std::move(uuid);
+    r.referenced_uuid = std::move(target);
+    return r;
+  };
+  model::Object open;
+  open.uuid = "00000000-0000-4000-8000-0000000000b1";
+  open.distribution = Distribution::kInherit;
+  model::Object closed;
+  closed.uuid = "00000000-0000-4000-8000-0000000000b2";
+  closed.distribution = Distribution::kOrganisation;
+  open.references = {ref("to-hidden", hidden.uuid), ref("to-shared", shared.uuid), ref("to-closed", closed.uuid)};
+  closed.references = {ref("from-closed", shared.uuid)};
+  e.objects = {open, closed};
+  return e;
+}
+
+std::vector<std::string> ReferenceUuids(const model::Event& e) {
+  std::vector<std::string> out;
+  for (const auto& o : e.objects) {
+    for (const auto& r : o.references) out.push_back(r.uuid);
+  }
+  return out;
+}
+
+TEST(Access, FilterEventDropsReferencesToWhatThePrincipalMayNotSee) {
+  Principal other = MakePrincipal(200, 2, kRoleUser);
+  model::Event e = EventWithReferences();
+  FilterEvent(other, e);
+  ASSERT_EQ(e.objects.size(), 1u);  // the private object goes, with its own reference
+  EXPECT_EQ(ReferenceUuids(e), (std::vector<std::string>{"to-shared"}));
+
+  Principal owner = MakePrincipal(100, 1, kRoleUser);
+  model::Event mine = EventWithReferences();
+  FilterEvent(owner, mine);
+  EXPECT_EQ(ReferenceUuids(mine), (std::vector<std::string>{"to-hidden", "to-shared", "to-closed", "from-closed"}));
+
+  Principal admin = MakePrincipal(1, 9, kRoleSiteAdmin);
+  model::Event all = EventWithReferences();
+  FilterEvent(admin, all);
+  EXPECT_EQ(ReferenceUuids(all).size(), 4u);
+}
+
+TEST(Access, AReferenceToATargetTheAnswerLeavesOutGoesForEveryone) {
+  // A target not loaded (soft-deleted, not asked for) is not named either, even to a site admin.
+  Principal admin = MakePrincipal(1, 9, kRoleSiteAdmin);
+  model::Event e = EventWithReferences();
+  e.attributes.erase(e.attributes.begin() + 1);  // "hidden" was not loaded
+  FilterEvent(admin, e);
+  EXPECT_EQ(ReferenceUuids(e), (std::vector<std::string>{"to-shared", "to-closed", "from-closed"}));
+
+  model::Event narrowed = EventWithReferences();
+  narrowed.objects.pop_back();
+  DropReferencesToAbsentTargets(narrowed);
+  EXPECT_EQ(ReferenceUuids(narrowed), (std::vector<std::string>{"to-hidden", "to-shared"}));
+
+  model::Object o = EventWithReferences().objects[0];
+  DropReferencesToHiddenTargets(o, [](const std::string& uuid) { return uuid.ends_with("a1"); });
+  ASSERT_EQ(o.references.size(), 1u);
+  EXPECT_EQ(o.references[0].uuid, "to-shared");
+}
+
 TEST(Access, ModifyAndPublishRules) {
   Principal creator = MakePrincipal(100, 1, kRoleUser);
   Principal colleague = MakePrincipal(101, 1, kRoleUser);

@@ -177,7 +177,7 @@ Status LoadConfigFile(const std::string& path, Config& config) {
     return MakeError(ErrorCode::kInvalid, "config " + path + ": " + std::string(e.description()) + " at line " +
                                               std::to_string(e.source().begin.line));
   }
-  BW_RETURN_IF_ERROR(CheckKeys(root, "", {"hub", "store", "http", "correlation", "taxii_pull"}));
+  BW_RETURN_IF_ERROR(CheckKeys(root, "", {"hub", "store", "http", "correlation", "taxii_pull", "attachments"}));
   if (auto* hub = root["hub"].as_table()) {
     BW_RETURN_IF_ERROR(CheckKeys(*hub, "hub", {"data_dir", "log_level"}));
     BW_RETURN_IF_ERROR(ReadString(*hub, "hub", "data_dir", config.data_dir));
@@ -240,6 +240,13 @@ Status LoadConfigFile(const std::string& path, Config& config) {
     }
   } else if (root.contains("correlation")) {
     return Invalid("correlation", "must be a table");
+  }
+  if (auto* a = root["attachments"].as_table()) {
+    BW_RETURN_IF_ERROR(CheckKeys(*a, "attachments", {"sweep_interval_hours", "grace_hours"}));
+    BW_RETURN_IF_ERROR(ReadInt(*a, "attachments", "sweep_interval_hours", config.attachment_sweep_hours, 0, 24 * 365));
+    BW_RETURN_IF_ERROR(ReadInt(*a, "attachments", "grace_hours", config.attachment_grace_hours, 1, 24 * 365));
+  } else if (root.contains("attachments")) {
+    return Invalid("attachments", "must be a table");
   }
   if (const toml::node* n = root.get("taxii_pull")) {
     const toml::array* pulls = n->as_array();

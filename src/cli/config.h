@@ -35,6 +35,9 @@ struct Config {
   int64_t correlation_limit = 20;          // [correlation] limit: values linking more attributes are over-correlating
   std::vector<std::string> correlation_exclusions;  // [correlation] exclusions: "x" exact, "x%", "%x", "%x%"
   std::vector<TaxiiPullConfig> taxii_pulls;         // [[taxii_pull]]: pulled on a schedule by `serve`
+  int64_t attachment_sweep_hours = 6;   // [attachments] sweep_interval_hours: serve's orphan sweep; 0: never
+  int64_t attachment_grace_hours = 24;  // [attachments] grace_hours: younger files are kept, referenced or not
+  bool attribute_index_at_open = true;  // not a file key: false for commands that rarely look attributes up
 };
 
 // Ok for trace, debug, info, warn, error, critical and off; kInvalid naming the choices otherwise.

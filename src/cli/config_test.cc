@@ -66,6 +66,21 @@ TEST_F(ConfigFileTest, UnknownKeyAndRangeErrorsNameTheKey) {
   EXPECT_EQ(range.error().field, "store.reader_connections");
 }
 
+TEST_F(ConfigFileTest, AttachmentSweepKeys) {
+  Config c;
+  EXPECT_EQ(c.attachment_sweep_hours, 6);
+  EXPECT_EQ(c.attachment_grace_hours, 24);
+  ASSERT_TRUE(Load("[attachments]\nsweep_interval_hours = 0\ngrace_hours = 48\n", c).ok());
+  EXPECT_EQ(c.attachment_sweep_hours, 0);
+  EXPECT_EQ(c.attachment_grace_hours, 48);
+  const Status no_grace = Load("[attachments]\ngrace_hours = 0\n", c);
+  ASSERT_FALSE(no_grace.ok());
+  EXPECT_EQ(no_grace.error().field, "attachments.grace_hours");
+  const Status unknown = Load("[attachments]\ndirectory = \"/tmp\"\n", c);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().field, "attachments.directory");
+}
+
 TEST_F(ConfigFileTest, TaxiiPullsAreReadWithSecretsFromTheEnvironment) {
   ::setenv("BULWARK_CONFIG_TEST_KEY", "k3y-from-env", 1);
   Config c;

@@ -219,7 +219,7 @@ int Main(int argc, char** argv) {
 
   std::vector<VerbRunner> groups = {AddPatternCommands(app), AddTaxiiCommands(app), AddExportCommands(app),
                                     AddImportCommands(app), AddCorrelateCommands(app),
-                                    AddMatchCommands(app)};
+                                    AddMatchCommands(app), AddAttachmentCommands(app)};
 
   try {
     app.parse(argc, argv);

@@ -7,6 +7,7 @@
 #include "api/api.h"
 #include "api/rate_limit.h"
 #include "cli/app.h"
+#include "cli/attachments.h"
 #include "correlate/service.h"
 #include "feeds/taxii_schedule.h"
 
@@ -120,9 +121,18 @@ int RunServe(const Config& config) {
     pulls = std::move(scheduled).value();
     pulls->Start();
   }
+  // Orphaned attachment files: swept now and every [attachments] sweep_interval_hours.
+  std::unique_ptr<AttachmentSweeper> sweeper;
+  if (config.attachment_sweep_hours > 0) {
+    sweeper = std::make_unique<AttachmentSweeper>(*app.value(), config.data_dir,
+                                                  std::chrono::hours(config.attachment_sweep_hours),
+                                                  config.attachment_grace_hours * 3600);
+    sweeper->Start();
+  }
   int sig = 0;
   sigwait(&stop_signals, &sig);
   app.value()->log->info("received signal {}, shutting down", sig);
+  if (sweeper) sweeper->Stop();
   if (pulls) pulls->Stop();
   server.value()->Stop();
   app.value()->log->info("stopped cleanly");

@@ -20,5 +20,6 @@ VerbRunner AddExportCommands(CLI::App& app);   // export.cc: export --format F
 VerbRunner AddImportCommands(CLI::App& app);   // import.cc: import stix|misp|feed|taxii
 VerbRunner AddCorrelateCommands(CLI::App& app);  // correlate.cc: correlate rebuild
 VerbRunner AddMatchCommands(CLI::App& app);      // match.cc: match
+VerbRunner AddAttachmentCommands(CLI::App& app);  // attachments.cc: attachments sweep
 
 }  // namespace bulwark::cli

@@ -231,5 +231,31 @@ TEST_F(AttachmentsTest, AHubWithoutAttachmentStorageRefusesData) {
   EXPECT_TRUE(plain.ok());  // an attachment without data is just a file name
 }
 
+TEST_F(AttachmentsTest, NewDataForAMalwareSampleRecomputesTheMd5InItsValue) {
+  auto e = t_.hub->AddEvent(a_, Event(R"({"info": "x", "Attribute": [{"type": "malware-sample", "value": "dropper.exe",
+      "data": ")" + Base64Encode("first build") + R"("}]})"));
+  ASSERT_TRUE(e.ok()) << e.error().message;
+  const std::string uuid = e->attributes[0].uuid;
+  EXPECT_EQ(e->attributes[0].value2, Md5Hex("first build"));
+  auto edited = t_.hub->EditAttribute(a_, uuid, Attribute(R"({"data": ")" + Base64Encode("second build") + R"("})"));
+  ASSERT_TRUE(edited.ok()) << edited.error().message;
+  EXPECT_EQ(edited->value1, "dropper.exe");
+  EXPECT_EQ(edited->value2, Md5Hex("second build"));
+  EXPECT_EQ(t_.hub->DownloadAttachment(a_, uuid)->bytes, "second build");
+  // events/edit does the same.
+  auto via_event = t_.hub->EditEvent(
+      a_, EventRef{e->uuid},
+      Event(R"({"Attribute": [{"uuid": ")" + uuid + R"(", "data": ")" + Base64Encode("third build") + R"("}]})"));
+  ASSERT_TRUE(via_event.ok()) << via_event.error().message;
+  auto viewed = t_.hub->ViewAttribute(a_, uuid);
+  ASSERT_TRUE(viewed.ok());
+  EXPECT_EQ(viewed->attribute.value1, "dropper.exe");
+  EXPECT_EQ(viewed->attribute.value2, Md5Hex("third build"));
+  // An edit without data keeps the value; one naming the value keeps what it names.
+  auto comment = t_.hub->EditAttribute(a_, uuid, Attribute(R"({"comment": "triaged"})"));
+  ASSERT_TRUE(comment.ok());
+  EXPECT_EQ(comment->value2, Md5Hex("third build"));
+}
+
 }  // namespace
 }  // namespace bulwark::hub

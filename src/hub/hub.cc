@@ -236,6 +236,9 @@ misp::AttributeInput MergeAttributeInput(const model::Attribute& current, const 
   misp::AttributeInput merged;
   merged.attribute = current;
   merged.raw_value = has.count("value") ? input.raw_value : current.Value();
+  // New data for a malware-sample whose value the request leaves alone: BuildAttribute recomputes "name|md5" from
+  // the new bytes, as on add (the stored md5 names the old bytes).
+  if (!has.count("value") && !input.data.empty() && current.type == "malware-sample") merged.raw_value = current.value1;
   merged.present = {"value", "to_ids", "distribution"};
   merged.tags = input.tags;
   merged.data = input.data;  // new data replaces the stored data; none keeps it

@@ -153,7 +153,8 @@ class Hub {
   // ---- Object views and references (hub/objects.cc)
   // The object with its attributes and references as the principal may see it: attributes filtered by the same
   // decision as ViewAttribute, their tags by CanSeeTag. With kExclude (the default of objects/view) a soft-deleted
-  // object is kNotFound and soft-deleted attributes and references are left out. kNotFound when not visible.
+  // object is kNotFound and soft-deleted attributes and references are left out. A reference whose target events/view
+  // would not show (access::DropReferencesToHiddenTargets) is left out. kNotFound when not visible.
   Result<model::Object> ViewObject(const Principal& p, const std::string& ref, store::DeletedFilter deleted);
   // Links the live object `object_ref` (id or uuid) to a live attribute or object of the same event
   // (referenced_uuid), as objectReferences/add. Needs perm_add and the right to modify the event. kInvalid on

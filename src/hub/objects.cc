@@ -1,6 +1,8 @@
 // Objects on their own and their references: objects/view, objectReferences/add|delete, and the reference rules
 // the object writes share (targets in the same event; objects/edit adding references).
 #include <algorithm>
+#include <functional>
+#include <unordered_set>
 
 #include "common/uuid.h"
 #include "hub/hub.h"
@@ -117,10 +119,18 @@ Hub::Impl::PendingTargets Hub::Impl::RequestTargets(const misp::EventInput& in) 
 
 Status Hub::Impl::ResolveObjectReferences(store::ReadTxn& txn, Id event_id, const PendingTargets& pending,
                                           model::Object& o, const std::string& prefix) {
+  std::unordered_set<std::string> seen;
   for (size_t k = 0; k < o.references.size(); ++k) {
-    BW_RETURN_IF_ERROR(ResolveReferenceTarget(txn, event_id, pending, o.references[k],
-                                              prefix + ".ObjectReference[" + std::to_string(k) + "].referenced_uuid",
-                                              TargetState::kAny));
+    const std::string field = prefix + ".ObjectReference[" + std::to_string(k) + "]";
+    // object_references.uuid is unique (migration v6): say which reference collides before the insert does.
+    const std::string& uuid = o.references[k].uuid;
+    BW_ASSIGN_OR_RETURN(auto elsewhere, txn.FindObjectReferenceByUuid(uuid));
+    if (elsewhere || !seen.insert(uuid).second) {
+      return MakeError(ErrorCode::kConflict, "an object reference with uuid " + uuid + " already exists",
+                       field + ".uuid");
+    }
+    BW_RETURN_IF_ERROR(
+        ResolveReferenceTarget(txn, event_id, pending, o.references[k], field + ".referenced_uuid", TargetState::kAny));
   }
   return Ok();
 }
@@ -154,15 +164,30 @@ Status Hub::Impl::AddEditedReferences(store::WriteTxn& txn, const model::Object&
   return Ok();
 }
 
+namespace {
+
+// objects/view's answer to access::DropReferencesToHiddenTargets: whether events/view with the same deleted
+// filter would show the target of a reference of an object of `event` to `p` (same event, visible, kept by the
+// filter, and so is its object). `filtered_out(deleted)` is the view's filter. Looks the target up: an object view
+// has no whole event to look in.
+Result<bool> ReferenceTargetShown(store::ReadTxn& txn, const Principal& p, const model::Event& event,
+                                  const std::function<bool(bool)>& filtered_out, const std::string& uuid) {
+  BW_ASSIGN_OR_RETURN(auto object, txn.FindObjectByUuid(uuid));
+  if (object) {
+    return object->event_id == event.id && !filtered_out(object->deleted) && access::CanSeeObject(p, event, *object);
+  }
+  BW_ASSIGN_OR_RETURN(auto attribute, txn.FindAttributeByUuid(uuid));
+  if (!attribute || attribute->event_id != event.id || filtered_out(attribute->deleted)) return false;
+  if (attribute->object_id == 0) return access::CanSeeAttribute(p, event, nullptr, *attribute);
+  BW_ASSIGN_OR_RETURN(auto owner, txn.GetObject(attribute->object_id));
+  if (!owner || filtered_out(owner->deleted)) return false;
+  return access::CanSeeObject(p, event, *owner) && access::CanSeeAttribute(p, event, &*owner, *attribute);
+}
+
+}  // namespace
+
 Result<model::Object> Hub::ViewObject(const Principal& p, const std::string& ref, store::DeletedFilter deleted) {
-  LocatedObject loc;
-  Status st = store_.Read([&](store::ReadTxn& txn) -> Status {
-    BW_ASSIGN_OR_RETURN(loc, LocateVisibleObject(txn, p, ref));
-    return Ok();
-  });
-  if (!st.ok()) return std::move(st).error();
-  model::Object& o = loc.object;
-  auto filtered_out = [&](bool is_deleted) {
+  const std::function<bool(bool)> filtered_out = [deleted](bool is_deleted) {
     switch (deleted) {
       case store::DeletedFilter::kExclude:
         return is_deleted;
@@ -173,6 +198,19 @@ Result<model::Object> Hub::ViewObject(const Principal& p, const std::string& ref
     }
     return false;
   };
+  LocatedObject loc;
+  std::unordered_set<std::string> shown_targets;
+  Status st = store_.Read([&](store::ReadTxn& txn) -> Status {
+    BW_ASSIGN_OR_RETURN(loc, LocateVisibleObject(txn, p, ref));
+    for (const auto& r : loc.object.references) {
+      if (filtered_out(r.deleted) || shown_targets.count(r.referenced_uuid) > 0) continue;
+      BW_ASSIGN_OR_RETURN(bool shown, ReferenceTargetShown(txn, p, loc.event, filtered_out, r.referenced_uuid));
+      if (shown) shown_targets.insert(r.referenced_uuid);
+    }
+    return Ok();
+  });
+  if (!st.ok()) return std::move(st).error();
+  model::Object& o = loc.object;
   if (deleted == store::DeletedFilter::kExclude && o.deleted) return NotFound("object", ref);
   o.attributes.erase(std::remove_if(o.attributes.begin(), o.attributes.end(),
                                     [&](const model::Attribute& a) {
@@ -187,6 +225,7 @@ Result<model::Object> Hub::ViewObject(const Principal& p, const std::string& ref
   o.references.erase(std::remove_if(o.references.begin(), o.references.end(),
                                     [&](const model::ObjectReference& r) { return filtered_out(r.deleted); }),
                      o.references.end());
+  access::DropReferencesToHiddenTargets(o, [&](const std::string& uuid) { return shown_targets.count(uuid) > 0; });
   return std::move(o);
 }
 

@@ -323,5 +323,84 @@ TEST_F(ObjectReferenceTest, EventsEditChecksNewObjectsReferences) {
   EXPECT_EQ(linked->objects[2].references[0].referenced_type, "Attribute");
 }
 
+std::vector<std::string> Targets(const model::Object& o) {
+  std::vector<std::string> out;
+  for (const auto& r : o.references) out.push_back(r.referenced_uuid);
+  return out;
+}
+
+TEST_F(ObjectReferenceTest, ReferencesToWhatTheCallerMayNotSeeAreNotShown) {
+  // The url object points at the file's org-only md5 and at the shared domain.
+  const std::string md5_uuid = event_.objects[0].attributes[1].uuid;
+  ASSERT_EQ(event_.objects[0].attributes[1].type, "md5");
+  ASSERT_TRUE(t_.hub->AddObjectReference(a_, kUrlUuid, Reference(Link(md5_uuid, "downloads"))).ok());
+  ASSERT_TRUE(t_.hub->AddObjectReference(a_, kUrlUuid, Reference(Link(kDomainUuid, "resolves"))).ok());
+  auto mine = t_.hub->ViewObject(a_, kUrlUuid, store::DeletedFilter::kExclude);
+  ASSERT_TRUE(mine.ok());
+  EXPECT_EQ(Targets(*mine), (std::vector<std::string>{md5_uuid, kDomainUuid}));
+  auto theirs = t_.hub->ViewObject(b_, kUrlUuid, store::DeletedFilter::kExclude);
+  ASSERT_TRUE(theirs.ok());
+  EXPECT_EQ(Targets(*theirs), (std::vector<std::string>{kDomainUuid}));
+  // The event view decides the same way.
+  auto event = t_.hub->ViewEvent(b_, EventRef{event_.uuid}, store::DeletedFilter::kExclude);
+  ASSERT_TRUE(event.ok());
+  for (const auto& o : event->objects) {
+    if (o.uuid == kUrlUuid) {
+      EXPECT_EQ(Targets(o), (std::vector<std::string>{kDomainUuid}));
+    }
+  }
+  auto own_event = t_.hub->ViewEvent(a_, EventRef{event_.uuid}, store::DeletedFilter::kExclude);
+  ASSERT_TRUE(own_event.ok());
+  for (const auto& o : own_event->objects) {
+    if (o.uuid == kUrlUuid) {
+      EXPECT_EQ(Targets(o).size(), 2u);
+    }
+  }
+
+  // A soft-deleted target: its reference shows only when deleted things are asked for.
+  ASSERT_TRUE(t_.hub->DeleteAttribute(a_, kDomainUuid, Hub::DeleteMode::kSoft).ok());
+  auto live = t_.hub->ViewObject(a_, kUrlUuid, store::DeletedFilter::kExclude);
+  ASSERT_TRUE(live.ok());
+  EXPECT_EQ(Targets(*live), (std::vector<std::string>{md5_uuid}));
+  auto with_deleted = t_.hub->ViewObject(a_, kUrlUuid, store::DeletedFilter::kInclude);
+  ASSERT_TRUE(with_deleted.ok());
+  EXPECT_EQ(Targets(*with_deleted), (std::vector<std::string>{md5_uuid, kDomainUuid}));
+  auto event_with_deleted = t_.hub->ViewEvent(a_, EventRef{event_.uuid}, store::DeletedFilter::kInclude);
+  ASSERT_TRUE(event_with_deleted.ok());
+  for (const auto& o : event_with_deleted->objects) {
+    if (o.uuid == kUrlUuid) {
+      EXPECT_EQ(Targets(o).size(), 2u);
+    }
+  }
+}
+
+TEST_F(ObjectReferenceTest, EventsAddRefusesAReferenceUuidInUse) {
+  auto r = t_.hub->AddObjectReference(a_, kFileUuid, Reference(Link(kUrlUuid)));
+  ASSERT_TRUE(r.ok());
+  const int64_t before = Changes();
+  auto reused = t_.hub->AddEvent(a_, Event(R"({"info": "reuse", "Object": [
+      {"uuid": "9c3f0d52-8b1e-4c1d-9a57-0f4e2b1c3d01", "name": "url",
+       "Attribute": [{"object_relation": "url", "type": "url", "value": "https://c.example/"}],
+       "ObjectReference": [{"uuid": ")" + r->uuid + R"(", "referenced_uuid": "9c3f0d52-8b1e-4c1d-9a57-0f4e2b1c3d01",
+                            "relationship_type": "self"}]}]})"));
+  ASSERT_FALSE(reused.ok());
+  EXPECT_EQ(reused.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(reused.error().field, "Object[0].ObjectReference[0].uuid");
+  EXPECT_NE(reused.error().message.find(r->uuid), std::string::npos) << reused.error().message;
+  // Twice in one object.
+  auto twice = t_.hub->EditEvent(a_, EventRef{event_.uuid}, Event(R"({"Object": [
+      {"uuid": "9c3f0d52-8b1e-4c1d-9a57-0f4e2b1c3d02", "name": "url",
+       "Attribute": [{"object_relation": "url", "type": "url", "value": "https://d.example/"}],
+       "ObjectReference": [
+         {"uuid": "9c3f0d52-8b1e-4c1d-9a57-0f4e2b1c3d03", "referenced_uuid": ")" + std::string(kDomainUuid) +
+                                                                R"(", "relationship_type": "a"},
+         {"uuid": "9c3f0d52-8b1e-4c1d-9a57-0f4e2b1c3d03", "referenced_uuid": ")" + std::string(kDomainUuid) +
+                                                                R"(", "relationship_type": "b"}]}]})"));
+  ASSERT_FALSE(twice.ok());
+  EXPECT_EQ(twice.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(twice.error().field, "Object[0].ObjectReference[1].uuid");
+  EXPECT_EQ(Changes(), before);
+}
+
 }  // namespace
 }  // namespace bulwark::hub

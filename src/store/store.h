@@ -200,6 +200,8 @@ class ReadTxn {
 
   // The attachment reference of an attribute; nullopt when it has none (or does not exist).
   virtual Result<std::optional<AttachmentRef>> GetAttachmentRef(Id attribute_id) = 0;
+  // Whether any attribute's data is the stored bytes `sha256` (the attachment sweep's question).
+  virtual Result<bool> IsAttachmentReferenced(const std::string& sha256) = 0;
 };
 
 class WriteTxn : public ReadTxn {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "access/access.h"
 #include "stix/mapping/mapping.h"
 #include "taxii/materialise.h"
 
@@ -31,6 +32,7 @@ model::Event SharedPartOfEvent(model::Event event) {
   std::erase_if(event.attributes, narrower);
   std::erase_if(event.objects, narrower);
   for (model::Object& o : event.objects) std::erase_if(o.attributes, narrower);
+  access::DropReferencesToAbsentTargets(event);  // no relationship to what the collection leaves out
   return event;
 }
 

@@ -20,7 +20,8 @@ namespace bulwark::taxii {
 hub::Hub::EventListener HubCollectionListener(store::Store& store, store::StixStore& stix, Logger log);
 
 // The part of `event` that the hub collection shares (see above): attributes and objects narrower than the
-// event are removed. Exposed for tests.
+// event are removed, and the object references to them (access::DropReferencesToAbsentTargets). Exposed for
+// tests.
 model::Event SharedPartOfEvent(model::Event event);
 
 }  // namespace bulwark::taxii

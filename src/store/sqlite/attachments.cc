@@ -11,6 +11,13 @@ Result<std::optional<AttachmentRef>> Reader::GetAttachmentRef(Id attribute_id) {
   return std::optional<AttachmentRef>(AttachmentRef{s.Text(0), s.Int(1)});
 }
 
+Result<bool> Reader::IsAttachmentReferenced(const std::string& sha256) {
+  // Index attribute_attachments_sha256 (v5).
+  BW_ASSIGN_OR_RETURN(Stmt s, conn_.Prepare("SELECT 1 FROM attribute_attachments WHERE sha256 = ? LIMIT 1"));
+  s.Bind(1, std::string_view(sha256));
+  return s.Step();
+}
+
 Status Writer::SetAttachmentRef(Id attribute_id, const AttachmentRef& ref) {
   BW_ASSIGN_OR_RETURN(Stmt exists, conn_.Prepare("SELECT 1 FROM attributes WHERE id = ?"));
   exists.Bind(1, attribute_id);

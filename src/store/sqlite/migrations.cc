@@ -375,11 +375,31 @@ CREATE TABLE attribute_attachments (
 CREATE INDEX attribute_attachments_sha256 ON attribute_attachments(sha256);
 )sql";
 
+// v6: object_references.uuid becomes unique (the hub always checked it on objectReferences/add and objects/edit,
+// but not on events/add|edit, so a database may hold duplicates). Existing duplicates are resolved
+// deterministically: the reference with the lowest id keeps the uuid, every later one gets a fresh random (v4)
+// uuid and an `add` change row (time: the migration's) so change-log followers pick it up under its new name.
+constexpr std::string_view kV6UniqueReferenceUuids = R"sql(
+CREATE TEMP TABLE v6_renamed AS
+  SELECT id FROM object_references WHERE id NOT IN (SELECT min(id) FROM object_references GROUP BY uuid);
+UPDATE object_references SET uuid =
+    lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) ||
+    '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' ||
+    lower(hex(randomblob(6)))
+  WHERE id IN (SELECT id FROM temp.v6_renamed);
+INSERT INTO changes (entity, uuid, event_id, action, time_micros)
+  SELECT 'object_reference', uuid, event_id, 0, CAST((julianday('now') - 2440587.5) * 86400000000.0 AS INTEGER)
+  FROM object_references WHERE id IN (SELECT id FROM temp.v6_renamed) ORDER BY id;
+DROP TABLE temp.v6_renamed;
+DROP INDEX object_references_uuid;
+CREATE UNIQUE INDEX object_references_uuid ON object_references(uuid);
+)sql";
+
 }  // namespace
 
 const std::vector<std::string_view>& SchemaMigrations() {
   static const std::vector<std::string_view> kScripts = {kV1, kV2, kV3AttributeKeysInMemory, kV4Alerts,
-                                                         kV5Attachments};
+                                                         kV5Attachments, kV6UniqueReferenceUuids};
   return kScripts;
 }
 

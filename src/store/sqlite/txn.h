@@ -57,6 +57,7 @@ class Reader {
   Result<std::optional<model::Alert>> GetAlert(Id id);
   Status ScanLibrary(const std::string& kind, const std::function<bool(const LibraryDocument&)>& visit);
   Result<std::optional<AttachmentRef>> GetAttachmentRef(Id attribute_id);  // attachments.cc
+  Result<bool> IsAttachmentReferenced(const std::string& sha256);           // attachments.cc
 
   Connection& conn() { return conn_; }
 
@@ -266,6 +267,9 @@ class ReadForwarder : public Base {
   }
   Result<std::optional<AttachmentRef>> GetAttachmentRef(Id attribute_id) override {
     return reader_.GetAttachmentRef(attribute_id);
+  }
+  Result<bool> IsAttachmentReferenced(const std::string& sha256) override {
+    return reader_.IsAttachmentReferenced(sha256);
   }
 
  protected:
