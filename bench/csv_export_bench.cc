@@ -13,7 +13,7 @@
 //       last line). Prints per run the wall and CPU time, rows/s on each, peak RSS (ru_maxrss of the child, as
 //       /usr/bin/time -v reports it; it counts the database pages SQLite reads through its memory map) and peak
 //       RssAnon (the process's own memory, sampled every 10 ms), then the medians. A first run with a filter that
-//       matches nothing measures the start-up cost alone (opening the store, loading its in-memory attribute
+//       matches nothing measures the start-up cost alone (opening the store; the export builds no attribute
 //       index), shown as "startup".
 //
 // Exits non-zero when the export fails or answers the wrong number of rows, never because a target was missed.

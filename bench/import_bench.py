@@ -17,7 +17,12 @@ closing the store are paid once.
 Target (issue): 50,000 objects/s for parse, validate, store and change log. A missed target is reported, not
 failed; the exit status is non-zero only when an import fails.
 
+With --baseline OTHER_BIN every run of a row is made with both binaries one after the other (alternating, so a
+change in the machine's load hits both), and each row also prints the baseline's medians and the ratio
+(this binary / baseline) of the wall and CPU rates.
+
 Only the Python 3 standard library. Usage: python3 bench/import_bench.py --bin build/release/bulwark [--runs 3]
+[--baseline build-before/bulwark]
 """
 import argparse
 import os
@@ -84,6 +89,23 @@ def fixed_cost(binary, runs):
     return statistics.median(w for w, _ in samples), statistics.median(c for _, c in samples)
 
 
+def compare_row(name, baseline, paths, objects, runs):
+    """--baseline: `runs` alternating runs of both binaries over `paths`; prints medians and ratios."""
+    mine, base = [], []
+    for _ in range(runs):
+        base.append(run_import(baseline, paths)[:2])
+        mine.append(run_import(BIN, paths)[:2])
+    def med(samples):
+        return statistics.median(w for w, _ in samples), statistics.median(c for _, c in samples)
+    (mw, mc), (bw, bc) = med(mine), med(base)
+    print("%-18s %8d  this: %.0f/s wall (%.1f ms), %.0f/s CPU (%.1f ms) | baseline: %.0f/s wall (%.1f ms), %.0f/s "
+          "CPU (%.1f ms) | ratio wall %.2fx, CPU %.2fx" % (name, objects, objects / mw, mw * 1000, objects / mc, mc * 1000,
+                                                          objects / bw, bw * 1000, objects / bc, bc * 1000, bw / mw, bc / mc))
+
+
+BIN = None
+
+
 def verdict(rate):
     return "" if rate >= TARGET else "  (below the %d target)" % TARGET
 
@@ -93,7 +115,12 @@ def main():
     ap.add_argument("--bin", default=os.environ.get("BULWARK_BIN", os.path.join(HERE, "..", "build", "release", "bulwark")))
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--only", default="", help="comma-separated bundle names")
+    ap.add_argument("--baseline", default="", help="another bulwark binary, run alternately with --bin")
     args = ap.parse_args()
+    global BIN
+    BIN = args.bin
+    if args.baseline:
+        return compare(args)
     only = set(filter(None, args.only.split(",")))
     print("bulwark import stix benchmark: %s, %d runs, load %.2f" % (args.bin, args.runs, os.getloadavg()[0]))
     print("%-18s %8s %8s %8s %7s %9s %9s  %s" % ("bundle", "objects", "mapped", "unmapped", "events", "attrs",
@@ -159,6 +186,25 @@ def main():
             failed = True
     print("load at end %.2f" % os.getloadavg()[0])
     return 1 if failed else 0
+
+
+def compare(args):
+    only = set(filter(None, args.only.split(",")))
+    print("bulwark import stix, %s vs baseline %s: %d alternating runs each, medians; load %.2f" % (
+        args.bin, args.baseline, args.runs, os.getloadavg()[0]))
+    paths, total = [], 0
+    for name, rel in BUNDLES:
+        path = os.path.join(TESTDATA, rel)
+        if (only and name not in only) or not os.path.exists(path):
+            continue
+        objects = run_once(args.bin, path)[2][0]
+        compare_row(name, args.baseline, [path], objects, args.runs)
+        paths.append(path)
+        total += objects
+    if len(paths) > 1:
+        compare_row("(all, one process)", args.baseline, paths, total, args.runs)
+    print("load at end %.2f" % os.getloadavg()[0])
+    return 0
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ Result<std::unique_ptr<App>> OpenApp(const Config& config, CreateIfMissing creat
   options.reader_connections = config.reader_connections;
   options.cache_size_kib = config.cache_size_mib * 1024;
   options.durability = config.durability == "normal" ? store::Durability::kNormal : store::Durability::kFull;
+  options.attribute_index_at_open = config.attribute_index_at_open;
   BW_ASSIGN_OR_RETURN(app->store, store::OpenSqliteStore(options, app->clock));
   hub::HubOptions hub_options;
   hub_options.attachment_dir = (dir / "attachments").string();  // attribute data (hub/attachment_store.h)

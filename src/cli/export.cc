@@ -4,10 +4,16 @@
 #include <boost/json.hpp>
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <deque>
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "api/export_stream.h"
 #include "cli/app.h"
@@ -42,6 +48,80 @@ Result<boost::json::value> FilterBody(const std::string& filter) {
   return v;
 }
 
+// Writes the export's chunks to `out` on a thread of its own, so the store scan that makes the next chunk goes on
+// while the last one is written (a pipe to a slower reader blocks the writer, not the scan). At most kDepth
+// chunks wait, so memory stays bounded; chunk buffers are reused.
+class ChunkWriter {
+ public:
+  static constexpr size_t kDepth = 2;
+
+  explicit ChunkWriter(std::FILE* out) : out_(out), thread_([this] { Run(); }) {}
+  ChunkWriter(const ChunkWriter&) = delete;
+  ChunkWriter& operator=(const ChunkWriter&) = delete;
+  ~ChunkWriter() { (void)Finish(); }
+
+  // Queues `chunk` for writing and leaves an empty buffer in its place. Fails once a write failed.
+  Status Push(std::string& chunk) {
+    std::unique_lock<std::mutex> lock(mu_);
+    space_.wait(lock, [&] { return queue_.size() < kDepth || failed_; });
+    if (failed_) return WriteError();
+    queue_.push_back(std::move(chunk));
+    chunk = std::string();
+    if (!spare_.empty()) {
+      chunk = std::move(spare_.back());
+      spare_.pop_back();
+    }
+    chunk.clear();
+    ready_.notify_one();
+    return Ok();
+  }
+
+  // Waits until every queued chunk is written and flushed; the first write error, if any.
+  Status Finish() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (done_) return failed_ ? WriteError() : Ok();
+      done_ = true;
+    }
+    ready_.notify_one();
+    thread_.join();
+    if (!failed_ && std::fflush(out_) != 0) return MakeError(ErrorCode::kInternal, "flushing the export failed");
+    return failed_ ? WriteError() : Ok();
+  }
+
+ private:
+  static Error WriteError() {
+    return Error{ErrorCode::kInternal, "writing the export failed (disk full or closed pipe?)", ""};
+  }
+
+  void Run() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (true) {
+      ready_.wait(lock, [&] { return !queue_.empty() || done_; });
+      if (queue_.empty()) return;  // done_ and drained
+      std::string chunk = std::move(queue_.front());
+      queue_.pop_front();
+      lock.unlock();
+      const bool ok = std::fwrite(chunk.data(), 1, chunk.size(), out_) == chunk.size();
+      lock.lock();
+      if (!ok) failed_ = true;
+      if (spare_.size() < kDepth) spare_.push_back(std::move(chunk));
+      space_.notify_one();
+      if (failed_) return;
+    }
+  }
+
+  std::FILE* out_;
+  std::mutex mu_;
+  std::condition_variable ready_;  // a chunk was queued, or done_
+  std::condition_variable space_;  // a chunk was written
+  std::deque<std::string> queue_;
+  std::vector<std::string> spare_;
+  bool done_ = false;
+  bool failed_ = false;
+  std::thread thread_;  // last: starts after the members it uses
+};
+
 Status RunExportTo(App& app, const ExportArgs& a, std::FILE* out, size_t& bytes) {
   BW_ASSIGN_OR_RETURN(access::Principal p, OperatorPrincipal(app));
   BW_ASSIGN_OR_RETURN(boost::json::value body, FilterBody(a.filter));
@@ -50,14 +130,12 @@ Status RunExportTo(App& app, const ExportArgs& a, std::FILE* out, size_t& bytes)
   BW_ASSIGN_OR_RETURN(auto cursor, api::ExportCursor::Open(*app.hub, p, std::move(req), scope, a.format,
                                                            exporter::ExportOptions{}));
   std::string chunk;
+  ChunkWriter writer(out);
   auto last_report = std::chrono::steady_clock::now();
   while (true) {
-    chunk.clear();
     BW_ASSIGN_OR_RETURN(bool more, cursor->Next(chunk));
-    if (!chunk.empty() && std::fwrite(chunk.data(), 1, chunk.size(), out) != chunk.size()) {
-      return MakeError(ErrorCode::kInternal, "writing the export failed (disk full or closed pipe?)");
-    }
     bytes += chunk.size();
+    if (!chunk.empty()) BW_RETURN_IF_ERROR(writer.Push(chunk));
     auto now = std::chrono::steady_clock::now();
     if (out != stdout && now - last_report > std::chrono::seconds(2)) {
       std::fprintf(stderr, "bulwark export: %zu MiB written\n", bytes >> 20);
@@ -65,8 +143,7 @@ Status RunExportTo(App& app, const ExportArgs& a, std::FILE* out, size_t& bytes)
     }
     if (!more) break;
   }
-  if (std::fflush(out) != 0) return MakeError(ErrorCode::kInternal, "flushing the export failed");
-  return Ok();
+  return writer.Finish();
 }
 
 // A MISP feed (manifest.json, <uuid>.json, hashes.csv) in directory a.output.
@@ -87,6 +164,8 @@ int RunExport(const ExportArgs& a) {
   Config config;
   config.data_dir = a.data_dir;
   config.log_level = a.log_level;
+  // An export scans; only a uuid or value filter needs the attribute index, which is then built on first use.
+  config.attribute_index_at_open = false;
   if (Status st = ValidateLogLevel(a.log_level); !st.ok()) {
     std::fprintf(stderr, "bulwark export: %s\n", st.error().message.c_str());
     return kExitUsage;

@@ -16,6 +16,9 @@
 // - Value lookups return candidates: ids of attributes whose value1 or value2 has the same 64-bit hash as the
 //   asked value. Callers keep the exact SQL condition, so a hash collision costs a row read, never a wrong hit.
 // - UUID lookups are exact (case-sensitive, as the SQL column was).
+// - Built lazily when the store is opened with attribute_index_at_open = false (sqlite_store.h): the store
+//   installs a loader, and every lookup is preceded by EnsureLoaded(), which runs it once. Until then seq() is
+//   -1, the store skips Apply (a later load reads the committed rows) and reads do not sync the index.
 // - Thread-safety: const methods may run concurrently with each other and with Apply (a shared mutex).
 //
 // Memory: about 40 bytes per attribute for UUIDs and 40 per distinct value (1M attributes ~ 80 MiB).
@@ -24,6 +27,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <shared_mutex>
 #include <string>
@@ -86,6 +90,14 @@ class AttributeIndex {
   // The change-log sequence the contents reflect; -1 before the first Load. Set by the store.
   int64_t seq() const { return seq_.load(std::memory_order_acquire); }
   void set_seq(int64_t seq) { seq_.store(seq, std::memory_order_release); }
+  bool loaded() const { return seq() >= 0; }
+
+  // Lazy building: `loader` must Load the index and set its seq (the store does this under its write lock).
+  // EnsureLoaded() runs it when the index has not been loaded yet; callers run it before FindUuid and
+  // AppendValueCandidates. Without a loader it does nothing (an index filled by Load directly).
+  using Loader = std::function<Status()>;
+  void SetLoader(Loader loader) { loader_ = std::move(loader); }
+  Status EnsureLoaded() const { return loaded() || !loader_ ? Ok() : loader_(); }
 
  private:
   using UuidKey = std::array<uint64_t, 2>;
@@ -106,6 +118,7 @@ class AttributeIndex {
   std::unordered_map<std::string, Id> odd_uuids_;
   boost::unordered_flat_map<uint64_t, Postings> values_;
   std::atomic<int64_t> seq_{-1};
+  Loader loader_;
 };
 
 }  // namespace bulwark::store::sqlite

@@ -205,6 +205,7 @@ AttributeCandidates Reader::EventCandidates(const EventQuery& q) const {
 
 Status Reader::ScanEvents(const EventQuery& query, const EventVisitor& visit) {
   BW_RETURN_IF_ERROR(CheckListSize(query.attribute_values.size()));
+  if (!query.attribute_values.empty()) BW_RETURN_IF_ERROR(index_.EnsureLoaded());
   AttributeCandidates candidates = EventCandidates(query);
   if (candidates.active && candidates.ids.empty()) return Ok();
   BW_ASSIGN_OR_RETURN(Sql sql, EventSelect(query, candidates));
@@ -222,6 +223,7 @@ Status Reader::ScanEvents(const EventQuery& query, const EventVisitor& visit) {
 
 Result<int64_t> Reader::CountEvents(const EventQuery& query) {
   BW_RETURN_IF_ERROR(CheckListSize(query.attribute_values.size()));
+  if (!query.attribute_values.empty()) BW_RETURN_IF_ERROR(index_.EnsureLoaded());
   AttributeCandidates candidates = EventCandidates(query);
   if (candidates.active && candidates.ids.empty()) return 0;
   BW_ASSIGN_OR_RETURN(Sql sql, EventCount(query, candidates));
@@ -243,6 +245,7 @@ Result<std::optional<model::Attribute>> Reader::OneAttribute(std::string_view wh
 Result<std::optional<model::Attribute>> Reader::GetAttribute(Id id) { return OneAttribute("a.id = ?", id); }
 
 Result<std::optional<model::Attribute>> Reader::FindAttributeByUuid(const std::string& uuid) {
+  BW_RETURN_IF_ERROR(index_.EnsureLoaded());
   std::optional<Id> id = index_.FindUuid(uuid);
   if (!id) return std::optional<model::Attribute>();
   // The row may belong to a transaction this snapshot does not see yet, or be gone: then it is not found.
@@ -257,6 +260,7 @@ Status Reader::ScanAttributes(const AttributeQuery& query, const AttributeVisito
   AttributeCandidates candidates;
   if (!query.uuids.empty() || !query.values.empty()) {
     candidates.active = true;
+    BW_RETURN_IF_ERROR(index_.EnsureLoaded());
     std::vector<Id> by_uuid;
     for (const std::string& u : query.uuids) {
       if (std::optional<Id> id = index_.FindUuid(u)) by_uuid.push_back(*id);

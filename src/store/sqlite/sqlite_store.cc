@@ -53,7 +53,12 @@ class SqliteStore final : public Store {
   SqliteStore(SqliteOptions options, const Clock& clock, std::unique_ptr<Connection> writer, int version)
       : options_(std::move(options)), clock_(clock), writer_(std::move(writer)), version_(version) {}
 
+  // At open: builds the attribute index now, or installs its loader for the first use.
   Status LoadIndexes() {
+    if (!options_.attribute_index_at_open) {
+      index_.SetLoader([this] { return EnsureIndexLoaded(); });
+      return Ok();
+    }
     std::lock_guard<std::mutex> lock(write_mu_);
     return SyncIndexLocked();
   }
@@ -83,6 +88,24 @@ class SqliteStore final : public Store {
 
   int SchemaVersion() const override { return version_; }
 
+  Status SyncCommitted() {
+    if (writer_thread_.load() == std::this_thread::get_id()) {
+      return MakeError(ErrorCode::kInternal, "SyncCommitted called from inside a Write function");
+    }
+    std::lock_guard<std::mutex> lock(write_mu_);
+    sqlite3_file* wal = nullptr;
+    if (sqlite3_file_control(writer_->raw(), "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal) != SQLITE_OK) {
+      return MakeError(ErrorCode::kInternal, "cannot reach the write-ahead log of '" + options_.path + "'");
+    }
+    // No log open: this connection committed nothing, and what others committed they synced themselves.
+    if (wal == nullptr || wal->pMethods == nullptr) return Ok();
+    // SQLite's own sync of the log (fdatasync, plus the directory when this connection created the file).
+    if (wal->pMethods->xSync(wal, SQLITE_SYNC_NORMAL) != SQLITE_OK) {
+      return MakeError(ErrorCode::kInternal, "syncing the write-ahead log of '" + options_.path + "' failed");
+    }
+    return Ok();
+  }
+
  private:
   // The last change-log sequence in the transaction open on `conn`.
   static Result<int64_t> LastSeq(Connection& conn) {
@@ -107,6 +130,30 @@ class SqliteStore final : public Store {
     return st.ok() ? end : st;
   }
 
+  // The index's loader when it is built on first use (AttributeIndex::EnsureLoaded).
+  Status EnsureIndexLoaded() {
+    if (index_.loaded()) return Ok();
+    // This thread's own write transaction is running (it holds write_mu_): the writer connection sees the
+    // transaction's uncommitted rows, so load from the committed state through a connection of its own. No other
+    // process can commit meanwhile (this one holds the write lock), so that state is the one the transaction
+    // started from, and its journal applies on top at COMMIT as usual.
+    if (writer_thread_.load() == std::this_thread::get_id()) return LoadIndexCommitted();
+    std::lock_guard<std::mutex> lock(write_mu_);
+    if (index_.loaded()) return Ok();
+    return SyncIndexLocked();
+  }
+
+  Status LoadIndexCommitted() {
+    BW_ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn, Connection::Open(options_.path, SQLITE_OPEN_READONLY));
+    BW_RETURN_IF_ERROR(Configure(*conn, options_, /*writer=*/false));
+    BW_RETURN_IF_ERROR(RunSql(*conn, "BEGIN"));
+    Result<int64_t> seq = LastSeq(*conn);
+    Status st = seq.ok() ? index_.Load(*conn) : Status(seq.error());
+    (void)RunSql(*conn, "COMMIT");
+    if (st.ok()) index_.set_seq(*seq);
+    return st;
+  }
+
   Status RunRead(Connection& conn, const std::function<Status(ReadTxn&)>& fn) {
     BW_RETURN_IF_ERROR(RunSql(conn, "BEGIN"));
     // A snapshot newer than the index: another process wrote (or this process's writer is between its COMMIT
@@ -114,7 +161,9 @@ class SqliteStore final : public Store {
     // inside this thread's own write (the lock is held; its reads see the index as the writer keeps it).
     Result<int64_t> seen = LastSeq(conn);
     Status synced = seen.ok() ? Ok() : Status(seen.error());
-    if (seen.ok() && *seen > index_.seq() && writer_thread_.load() != std::this_thread::get_id()) {
+    // An index not built yet (built on first use) has nothing to catch up.
+    if (seen.ok() && index_.loaded() && *seen > index_.seq() &&
+        writer_thread_.load() != std::this_thread::get_id()) {
       std::lock_guard<std::mutex> lock(write_mu_);
       if (*seen > index_.seq()) synced = SyncIndexLocked();
     }
@@ -137,7 +186,7 @@ class SqliteStore final : public Store {
     journal_.Clear();
     // Under the write lock no other process can write until COMMIT: bring the index up to date first, so that
     // uuid uniqueness and lookups in this transaction see what other processes wrote.
-    Status st = ReloadIndexIfBehindInTxn();
+    Status st = index_.loaded() ? ReloadIndexIfBehindInTxn() : Ok();
     if (st.ok()) {
       sqlite::SqliteWriteTxn txn(*writer_, clock_, index_, journal_);
       st = fn(txn);
@@ -147,8 +196,11 @@ class SqliteStore final : public Store {
     if (st.ok()) {
       st = RunSql(*writer_, "COMMIT");
       if (st.ok()) {
-        index_.Apply(journal_);
-        index_.set_seq(*after);
+        // An index not built yet skips the journal: when it is built it reads the committed rows.
+        if (index_.loaded()) {
+          index_.Apply(journal_);
+          index_.set_seq(*after);
+        }
         journal_.Clear();
         return st;
       }
@@ -204,6 +256,12 @@ class SqliteStore final : public Store {
 };
 
 }  // namespace
+
+Status SyncCommitted(Store& store) {
+  auto* sqlite = dynamic_cast<SqliteStore*>(&store);
+  if (sqlite == nullptr) return MakeError(ErrorCode::kInternal, "SyncCommitted needs a store from OpenSqliteStore");
+  return sqlite->SyncCommitted();
+}
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options, const Clock& clock) {
   // SQLite's memory statistics take a global mutex on every allocation; the hub does not read them. This only

@@ -44,11 +44,24 @@ struct SqliteOptions {
   int busy_timeout_ms = 5000;       // how long a statement waits for a lock held by another process
   int64_t cache_size_kib = 65536;   // page cache per connection
   int64_t mmap_size_bytes = int64_t{1} << 30;  // database bytes read through a memory map (0: none)
+  // The in-memory attribute index (attribute_index.h) is built when the store opens (true), or on its first use
+  // (false): the first lookup of an attribute by uuid or value, or the first attribute write that checks a uuid.
+  // Both give the same answers; false spares short-lived commands that never look attributes up (`bulwark
+  // export`) the index's load time (about 1.3 s per million attributes). `serve` builds it at open.
+  bool attribute_index_at_open = true;
 };
 
 // Opens (creating if needed) the database and brings its schema to the latest version. The clock times the
 // change log and the audit log and must outlive the store. Errors: kInternal when the file cannot be opened,
 // is not a database, or has a schema newer than this build (the message says so); kBadRequest for bad options.
 Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options, const Clock& clock);
+
+// Makes every transaction `store` (from OpenSqliteStore) committed so far as durable as Durability::kFull makes
+// each commit: one sync of the write-ahead log (and, the first time, of the directory that names it). For a
+// store opened with Durability::kNormal that commits many small transactions and reports them together
+// (`bulwark import stix` syncs once per file, before it reports the file imported): one fsync instead of one or
+// more per commit. Waits for a running write; kInternal from inside a Write function, for another Store, or
+// when the sync fails.
+Status SyncCommitted(Store& store);
 
 }  // namespace bulwark::store

@@ -77,6 +77,7 @@ Status Writer::LogChildren(std::string_view entity, std::string_view where, Id k
 
 Status Writer::CheckAttributeUuidFree(const std::string& uuid) const {
   std::optional<bool> pending = journal_.PendingUuid(uuid);
+  if (!pending) BW_RETURN_IF_ERROR(index_.EnsureLoaded());
   const bool taken = pending ? *pending : index_.FindUuid(uuid).has_value();
   if (!taken) return Ok();
   return MakeError(ErrorCode::kConflict, "an attribute with uuid " + uuid + " already exists", "uuid");
