@@ -3,29 +3,14 @@
 
 #include <cstdio>
 #include <iostream>
-#include <string>
 #include <vector>
 
 #include "access/roles.h"
 #include "cli/app.h"
 #include "cli/verbs.h"
 
-#ifdef BULWARK_WITH_MIMALLOC
-#include <mimalloc.h>
-#endif
-
 namespace bulwark::cli {
 namespace {
-
-// The malloc this binary runs on (CMakeLists.txt, BULWARK_MIMALLOC), for --version and bug reports.
-std::string AllocatorName() {
-#ifdef BULWARK_WITH_MIMALLOC
-  const int v = mi_version();
-  return "mimalloc " + std::to_string(v / 100) + "." + std::to_string(v / 10 % 10) + "." + std::to_string(v % 10);
-#else
-  return "glibc malloc";
-#endif
-}
 
 int Fail(const char* verb, const Error& e) {
   std::fprintf(stderr, "bulwark %s: %s%s%s\n", verb, e.message.c_str(), e.field.empty() ? "" : " (field ",
@@ -136,8 +121,7 @@ int RunKeyAdd(const Config& config, const std::string& user, bool read_only, con
 int Main(int argc, char** argv) {
   CLI::App app{"Bulwark: cyber-defence information-sharing and incident-coordination hub"};
   app.require_subcommand(1);
-  app.set_version_flag("--version",
-                       std::string("bulwark ") + BULWARK_VERSION + " (allocator: " + AllocatorName() + ")");
+  app.set_version_flag("--version", std::string("bulwark ") + BULWARK_VERSION);
   Config config;
   std::string config_file;
   std::string listen;
