@@ -11,6 +11,7 @@ import signal
 import subprocess
 import tempfile
 import time
+import unittest
 import urllib.error
 import urllib.request
 
@@ -23,6 +24,15 @@ def testdata(*parts):
     """Path of a file under the shared test data, or None if it is missing (callers skip with a message)."""
     p = os.path.join(TESTDATA, *parts)
     return p if os.path.exists(p) else None
+
+
+def read_testdata(*parts):
+    """The bytes of a file under the shared test data; skips the calling test when it is missing."""
+    path = testdata(*parts)
+    if path is None:
+        raise unittest.SkipTest("missing test data %s" % os.path.join(*parts))
+    with open(path, "rb") as f:
+        return f.read()
 
 
 class Response:

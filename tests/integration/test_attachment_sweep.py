@@ -9,24 +9,17 @@ import os
 import time
 import unittest
 
-from harness import Hub, testdata
+from harness import Hub, read_testdata
 
 MAIL = ("mail", "spamassassin", "spam", "phishing_openphish.eml")
 BINARY = ("flows", "netflow-payloads", "ipfix.dat")
 
 
-def read(parts):
-    path = testdata(*parts)
-    if path is None:
-        raise unittest.SkipTest("missing test data %s" % os.path.join(*parts))
-    with open(path, "rb") as f:
-        return f.read()
-
 
 class AttachmentSweepTest(unittest.TestCase):
     def setUp(self):
-        self.mail = read(MAIL)
-        self.sample = read(BINARY)
+        self.mail = read_testdata(*MAIL)
+        self.sample = read_testdata(*BINARY)
         self.hub = Hub()
         self.addCleanup(self.hub.close)
         r = self.hub.post("/events/add", {"Event": {

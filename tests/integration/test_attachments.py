@@ -8,18 +8,11 @@ import os
 import tempfile
 import unittest
 
-from harness import Hub, testdata
+from harness import Hub, read_testdata
 
 MAIL = ("mail", "spamassassin", "spam", "phishing_openphish.eml")
 BINARY = ("flows", "netflow-payloads", "ipfix.dat")
 
-
-def read(parts):
-    path = testdata(*parts)
-    if path is None:
-        raise unittest.SkipTest("missing test data %s" % os.path.join(*parts))
-    with open(path, "rb") as f:
-        return f.read()
 
 
 def stored_files(hub):
@@ -30,8 +23,8 @@ def stored_files(hub):
 class AttachmentsTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.mail = read(MAIL)
-        cls.sample = read(BINARY)
+        cls.mail = read_testdata(*MAIL)
+        cls.sample = read_testdata(*BINARY)
         cls.hub = Hub()
         org = cls.hub.add_org("Other CERT")
         _, cls.other_key = cls.hub.add_user("analyst@other.test", org["id"], role_id=3)
