@@ -91,7 +91,8 @@ void Annotator::AddDecayScore(const model::Event& e, const model::Attribute& a, 
     if (ctx_.log) ctx_.log->warn("attribute {}: decay score left out: {}", a.id, lc.error().message);
     return;
   }
-  const lifecycle::Evaluation& ev = lc->evaluation;
+  lifecycle::Evaluation ev = lc->evaluation;
+  ev.KeepModels(decaying_models_);
   json::array scores = lifecycle::RenderDecayScores(ev);
   if (!scores.empty()) rendered["decay_score"] = std::move(scores);
   json::object state;

@@ -53,6 +53,8 @@ class Annotator {
   // its type, plus Bulwark's "lifecycle" member ({"expired", "expires_at", "excluded", "reason"}). A store
   // error while reading sightings leaves both out (logged).
   void AddDecayScore(const model::Event& e, const model::Attribute& a, boost::json::object& rendered) const;
+  // decayingModel: the decay scores rendered are those of these models only (all when empty).
+  void set_decaying_models(std::vector<std::string> ids) { decaying_models_ = std::move(ids); }
   // The same for every attribute of a rendered event (its "Attribute" list and each "Object"'s).
   void AddDecayScores(const model::Event& e, boost::json::object& rendered_event) const;
 
@@ -75,6 +77,7 @@ class Annotator {
   std::shared_ptr<const warninglist::WarninglistSet> warninglists_;
   std::vector<correlate::RelatedEvent> related_events_;
   std::unordered_map<model::Id, correlate::AttributeCorrelations> by_attribute_;
+  std::vector<std::string> decaying_models_;
 };
 
 }  // namespace bulwark::api

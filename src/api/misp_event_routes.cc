@@ -53,6 +53,7 @@ Result<HttpResponse> StreamEvents(ApiContext& ctx, const access::Principal& p, h
   state->with_attachments = with_attachments;
   if (state->req.include_decay_score || state->req.include_correlations) {
     state->annotator = std::make_unique<Annotator>(ctx, p);
+    state->annotator->set_decaying_models(state->req.decaying_models);
   }
   auto fetch = [&ctx, p, state, paged]() -> Status {
     state->batch.clear();
@@ -126,6 +127,7 @@ Result<HttpResponse> StreamAttributes(ApiContext& ctx, const access::Principal& 
   state->with_attachments = with_attachments;
   if (state->req.include_decay_score || state->req.include_correlations) {
     state->annotator = std::make_unique<Annotator>(ctx, p);
+    state->annotator->set_decaying_models(state->req.decaying_models);
   }
   auto write = [&ctx, state](const model::Attribute& attribute, const model::Event& event) -> Status {
     if (!state->first) state->pending += ",";

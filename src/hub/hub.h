@@ -86,6 +86,8 @@ class Hub {
   // ---- Indicator lifecycle (docs/lifecycle.md): decay scores and expiry, evaluated at the hub's clock.
   // The evaluator of the current library (rebuilt by ReloadLibrary). Never null.
   std::shared_ptr<const lifecycle::Evaluator> LifecycleEvaluator() const;
+  // decayingModel names only models this hub has: kInvalid naming the unknown id and the hub's models.
+  Status CheckDecayingModels(const SearchRequest& r) const;
   struct Lifecycle {
     std::shared_ptr<const lifecycle::Evaluator> evaluator;  // keeps alive the model names `evaluation` views
     lifecycle::Evaluation evaluation;

@@ -227,6 +227,18 @@ Result<SearchRequest> ParseSearchRequest(const json::value& body, const Clock& c
     } else if (key == "includeDecayScore") {
       BW_ASSIGN_OR_RETURN(auto b, BoolParam(v, key));
       r.include_decay_score = b.value_or(false);
+    } else if (key == "decayingModel") {
+      // A model id or a list of them (numbers or numeric strings); which exist is checked against the hub's
+      // models when the search runs (CheckDecayingModels).
+      const json::array single{v};
+      for (const json::value& item : v.is_array() ? v.get_array() : single) {
+        BW_ASSIGN_OR_RETURN(auto id, ScalarText(item, key));
+        if (!id || id->empty() || id->size() > 20 ||
+            id->find_first_not_of("0123456789") != std::string::npos) {
+          return BadParam(key, "takes a decaying model id or a list of ids");
+        }
+        r.decaying_models.push_back(*id);
+      }
     } else if (key == "includeCorrelations") {
       BW_ASSIGN_OR_RETURN(auto b, BoolParam(v, key));
       r.include_correlations = b.value_or(false);
@@ -346,15 +358,34 @@ bool HasAttributeConditions(const SearchRequest& r) {
          (!r.timestamp_is_event && (r.timestamp_from || r.timestamp_to));
 }
 
-// excludeDecayed / excludeExpired on one attribute's evaluation.
-bool LifecycleExcludes(const SearchRequest& r, const lifecycle::Evaluation& e) {
+// excludeDecayed / excludeExpired on one attribute's evaluation, under the models decayingModel names.
+bool LifecycleExcludes(const SearchRequest& r, lifecycle::Evaluation e) {
+  e.KeepModels(r.decaying_models);
   return (r.exclude_decayed && e.Decayed()) || (r.exclude_expired.value_or(false) && e.expiry.expired);
 }
 
 }  // namespace
 
+Status Hub::CheckDecayingModels(const SearchRequest& r) const {
+  if (r.decaying_models.empty()) return Ok();
+  const auto evaluator = LifecycleEvaluator();
+  std::string known;
+  for (const auto& m : evaluator->models()) known += (known.empty() ? "" : ", ") + m.id + " (" + m.name + ")";
+  for (const auto& id : r.decaying_models) {
+    const bool found = std::any_of(evaluator->models().begin(), evaluator->models().end(),
+                                   [&](const lifecycle::DecayModel& m) { return m.id == id; });
+    if (!found) {
+      return MakeError(ErrorCode::kInvalid, "decayingModel " + id + ": no such model on this hub (its models: " +
+                                                (known.empty() ? "none" : known) + ")",
+                       "decayingModel");
+    }
+  }
+  return Ok();
+}
+
 Status Hub::SearchAttributes(const Principal& p, const SearchRequest& r,
                              const std::function<bool(const store::AttributeRow&)>& visit) {
+  BW_RETURN_IF_ERROR(CheckDecayingModels(r));
   return store_.Read([&](store::ReadTxn& txn) -> Status {
     BW_ASSIGN_OR_RETURN(ResolvedFilters f, Resolve(txn, r));
     if (f.impossible) return Ok();
@@ -495,6 +526,7 @@ Status Hub::DropOutOfLifecycle(const Principal& p, const SearchRequest& r, model
 
 Status Hub::SearchEvents(const Principal& p, const SearchRequest& request,
                          const std::function<bool(model::Event&)>& visit) {
+  BW_RETURN_IF_ERROR(CheckDecayingModels(request));
   SearchRequest r = request;
   r.timestamp_is_event = true;  // events/restSearch: `timestamp` is the event's
   if (!HasAttributeConditions(r)) {

@@ -54,7 +54,8 @@ struct SearchRequest {
   bool enforce_warninglist = false;
   // MISP's includeDecayScore: render each attribute's decay scores (an API-layer concern; parsed here).
   bool include_decay_score = false;
-  bool include_correlations = false;  // includeCorrelations (json answers): RelatedEvent / RelatedAttribute
+  bool include_correlations = false;
+  std::vector<std::string> decaying_models;  // decayingModel: ids of the decay models to use (all when empty)  // includeCorrelations (json answers): RelatedEvent / RelatedAttribute
   // MISP's excludeDecayed: leave out attributes decayed under every decay model that scores them.
   bool exclude_decayed = false;
   // Leave out expired attributes (docs/lifecycle.md). Unset: the caller's default (detection exports: true).

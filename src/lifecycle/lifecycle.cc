@@ -1,5 +1,7 @@
 #include "lifecycle/lifecycle.h"
 
+#include <algorithm>
+
 #include <cstdio>
 #include <utility>
 
@@ -26,6 +28,18 @@ void Accumulate(double weight, const TagValueCache& values, const model::Applied
 }
 
 }  // namespace
+
+void Evaluation::KeepModels(std::span<const std::string> model_ids) {
+  if (model_ids.empty()) return;
+  size_t kept = 0;
+  for (size_t i = 0; i < decay_count; ++i) {
+    if (std::find(model_ids.begin(), model_ids.end(), decay[i].model_id) == model_ids.end()) continue;
+    decay[kept] = decay[i];
+    thresholds_[kept] = thresholds_[i];
+    ++kept;
+  }
+  decay_count = kept;
+}
 
 bool Evaluation::Decayed() const {
   if (decay_count == 0) return false;

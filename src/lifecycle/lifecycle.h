@@ -38,6 +38,9 @@ struct Evaluation {
   std::span<const DecayResult> Decay() const { return {decay.data(), decay_count}; }
   // MISP's excludeDecayed rule: scored by at least one model and decayed under every one of them.
   bool Decayed() const;
+  // MISP's decayingModel: keeps only the decay results of the models with these ids (every result when the list
+  // is empty); Decayed(), ExclusionReason() and the rendered scores then consider those alone.
+  void KeepModels(std::span<const std::string> model_ids);
   // Out of detection: decayed or expired.
   bool Excluded() const { return Decayed() || expiry.expired; }
   // Why it is out of detection, or nullopt if it is not:

@@ -183,6 +183,39 @@ TEST_F(LifecycleTest, SeveralModelsDecayedOnlyUnderAll) {
   EXPECT_EQ(ev.Evaluate(MakeAttribute("ip-dst"), {}, {}, kT0).decay_count, 1u);
 }
 
+TEST_F(LifecycleTest, KeepModelsRestrictsScoresAndTheDecayedRule) {
+  DecayModel phishing = DefaultDecayModel();
+  phishing.id = "2";
+  phishing.name = "Phishing model";
+  phishing.lifetime_days = 3;
+  phishing.attribute_types = {"domain"};
+  Evaluator ev({DefaultDecayModel(), phishing}, ExpiryPolicy(), registry_);
+  const model::Attribute a = MakeAttribute("domain", kT0);
+  Evaluation day10 = ev.Evaluate(a, {}, {}, kT0 + 10 * kDay);
+  ASSERT_FALSE(day10.Decayed());  // decayed under model 2 only
+  Evaluation only_phishing = day10;
+  const std::vector<std::string> two = {"2"};
+  only_phishing.KeepModels(two);
+  ASSERT_EQ(only_phishing.decay_count, 1u);
+  EXPECT_EQ(only_phishing.decay[0].model_id, "2");
+  EXPECT_TRUE(only_phishing.Decayed());
+  EXPECT_EQ(only_phishing.ExclusionReason(), "decayed: score 0.0 <= threshold 30 (model Phishing model)");
+  EXPECT_EQ(RenderDecayScores(only_phishing).size(), 1u);
+  Evaluation only_default = day10;
+  const std::vector<std::string> one = {"1"};
+  only_default.KeepModels(one);
+  ASSERT_EQ(only_default.decay_count, 1u);
+  EXPECT_FALSE(only_default.Decayed());
+  Evaluation all = day10;
+  all.KeepModels({});
+  EXPECT_EQ(all.decay_count, 2u);
+  Evaluation none = day10;
+  const std::vector<std::string> other = {"7"};
+  none.KeepModels(other);
+  EXPECT_EQ(none.decay_count, 0u);
+  EXPECT_FALSE(none.Decayed());  // no model scores it: never "decayed"
+}
+
 TEST_F(LifecycleTest, RendersMispDecayScoreArray) {
   Evaluator ev = Default();
   model::Attribute a = MakeAttribute("ip-dst", kT0, {"priority-level:high"});

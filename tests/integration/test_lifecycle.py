@@ -82,6 +82,24 @@ class LifecycleTest(unittest.TestCase):
         d = self.hub.get("/api/v1/attributes/%s/lifecycle" % self.ids["198.51.100.20"]).json()["data"]
         self.assertFalse(d["lifecycle"]["expired"])
 
+    def test_decaying_model_selects_the_models(self):
+        # The hub's built-in model is id 1: naming it changes nothing; a list and a numeric string are accepted.
+        for chosen in (1, "1", [1], ["1"]):
+            attrs = {a["value"]: a for a in
+                     self.search(includeDecayScore=True, decayingModel=chosen).json()["response"]["Attribute"]}
+            self.assertEqual([d["DecayingModel"]["id"] for d in attrs["fresh.example"]["decay_score"]], ["1"])
+            self.assertNotIn("stale.example", self.values(excludeDecayed=True, decayingModel=chosen))
+        # A model the hub does not have is refused, naming the id and the models it has; nothing is returned.
+        r = self.hub.post("/attributes/restSearch", {"eventid": self.event["id"], "decayingModel": [1, 99]})
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("decayingModel 99", r.json()["message"])
+        self.assertEqual(r.json()["error"]["field"], "decayingModel")
+        r = self.hub.post("/events/restSearch", {"eventid": self.event["id"], "decayingModel": 99})
+        self.assertEqual(r.status, 422, r)
+        for bad in ("phishing", [1.5], {"id": 1}):
+            r = self.hub.post("/attributes/restSearch", {"decayingModel": bad})
+            self.assertEqual(r.status, 400, (bad, r))
+
     def test_bad_flag(self):
         r = self.hub.post("/attributes/restSearch", {"excludeDecayed": "perhaps"})
         self.assertEqual(r.status, 400, r)
