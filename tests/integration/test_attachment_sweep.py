@@ -2,7 +2,7 @@
 e-mail and a real binary are uploaded, the e-mail's attribute is hard-deleted, and once the files are older than the
 grace period the sweep (after a dry run that removes nothing) deletes the e-mail's file and a leftover temporary
 file, prints them with the bytes freed, and leaves the binary, which still downloads byte-identical. A file younger
-than the grace period is kept even when nothing references it."""
+than the grace period is kept even when nothing references it. `serve` sweeps on its own at start."""
 import base64
 import hashlib
 import os
@@ -13,7 +13,6 @@ from harness import Hub, read_testdata
 
 MAIL = ("mail", "spamassassin", "spam", "phishing_openphish.eml")
 BINARY = ("flows", "netflow-payloads", "ipfix.dat")
-
 
 
 class AttachmentSweepTest(unittest.TestCase):
@@ -87,6 +86,22 @@ class AttachmentSweepTest(unittest.TestCase):
         r = self.hub.get("/attributes/downloadAttachment/download/%s" % again["id"])
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.body, self.mail)
+
+    def test_serve_sweeps_at_start(self):
+        r = self.hub.post("/attributes/delete/%s/1" % self.mail_attr["id"])
+        self.assertEqual(r.status, 200, r)
+        self.age_everything()
+        # `serve` sweeps on its own when it starts ([attachments] sweep_interval_hours, default 6), off the
+        # request path: the orphan goes, the referenced file stays and still downloads.
+        self.hub.restart()
+        deadline = time.monotonic() + 20
+        while os.path.exists(self.mail_file) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        self.assertFalse(os.path.exists(self.mail_file), "serve did not sweep the orphan at start")
+        self.assertTrue(os.path.isfile(self.sample_file))
+        r = self.hub.get("/attributes/downloadAttachment/download/%s" % self.sample_attr["id"])
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.body, self.sample)
 
     def test_usage_errors(self):
         out = self.hub.cli("attachments", "sweep", "--grace-hours", "0", check=False)
