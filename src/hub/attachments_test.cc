@@ -13,6 +13,9 @@
 namespace bulwark::hub {
 namespace {
 
+using test_support::AttributeJson;
+using test_support::EventJson;
+
 namespace fs = std::filesystem;
 
 constexpr std::string_view kMail =
@@ -26,16 +29,6 @@ class AttachmentsTest : public ::testing::Test {
     b_ = t_.AddOrgUser("Org B", "b@b.test", access::kRolePublisher);
   }
 
-  static misp::EventInput Event(const std::string& text) {
-    auto parsed = misp::ParseEvent(boost::json::parse(text));
-    EXPECT_TRUE(parsed.ok()) << (parsed.ok() ? "" : parsed.error().message);
-    return std::move(parsed).value();
-  }
-  static misp::AttributeInput Attribute(const std::string& text) {
-    auto parsed = misp::ParseAttribute(boost::json::parse(text));
-    EXPECT_TRUE(parsed.ok()) << (parsed.ok() ? "" : parsed.error().message);
-    return std::move(parsed).value();
-  }
   // An attachment attribute carrying `bytes`.
   static std::string AttachmentJson(std::string_view name, std::string_view bytes) {
     return R"({"type": "attachment", "value": ")" + std::string(name) + R"(", "data": ")" + Base64Encode(bytes) +
@@ -66,7 +59,7 @@ class AttachmentsTest : public ::testing::Test {
 TEST_F(AttachmentsTest, EventDataIsStoredAndReadBackIdentical) {
   static constexpr char kSampleBytes[] = "MZ\x90\0\x03\0\0\0 not really a PE";  // NULs inside: sized, not C-string
   const std::string sample(kSampleBytes, sizeof kSampleBytes - 1);
-  auto e = t_.hub->AddEvent(a_, Event(R"({"info": "spear-phishing wave", "Attribute": [)" +
+  auto e = t_.hub->AddEvent(a_, EventJson(R"({"info": "spear-phishing wave", "Attribute": [)" +
                                       AttachmentJson("password-expiry.eml", kMail) + R"(,
       {"type": "malware-sample", "value": "invoice.exe", "data": ")" +
                                       Base64Encode(sample) + R"("},
@@ -105,9 +98,9 @@ TEST_F(AttachmentsTest, EventDataIsStoredAndReadBackIdentical) {
 
 TEST_F(AttachmentsTest, IdenticalBytesAreSharedByTwoAttributes) {
   auto first = t_.hub->AddEvent(
-      a_, Event(R"({"info": "first report", "Attribute": [)" + AttachmentJson("report.eml", kMail) + "]}"));
+      a_, EventJson(R"({"info": "first report", "Attribute": [)" + AttachmentJson("report.eml", kMail) + "]}"));
   auto second = t_.hub->AddEvent(
-      b_, Event(R"({"info": "second report", "Attribute": [)" + AttachmentJson("same-mail.eml", kMail) + "]}"));
+      b_, EventJson(R"({"info": "second report", "Attribute": [)" + AttachmentJson("same-mail.eml", kMail) + "]}"));
   ASSERT_TRUE(first.ok() && second.ok());
   EXPECT_EQ(StoredFiles(), 1u);
   EXPECT_EQ(RefOf(first->attributes[0].id), RefOf(second->attributes[0].id));
@@ -122,17 +115,17 @@ TEST_F(AttachmentsTest, IdenticalBytesAreSharedByTwoAttributes) {
 
 TEST_F(AttachmentsTest, RejectedWritesStoreAndReferenceNothing) {
   auto e =
-      t_.hub->AddEvent(a_, Event(R"({"info": "target", "Attribute": [{"type": "domain", "value": "a.example"}]})"));
+      t_.hub->AddEvent(a_, EventJson(R"({"info": "target", "Attribute": [{"type": "domain", "value": "a.example"}]})"));
   ASSERT_TRUE(e.ok());
   std::vector<misp::AttributeInput> bad;
-  bad.push_back(Attribute(R"({"type": "attachment", "value": "x.eml", "data": "not base64!"})"));
+  bad.push_back(AttributeJson(R"({"type": "attachment", "value": "x.eml", "data": "not base64!"})"));
   auto added = t_.hub->AddAttributes(a_, EventRef{e->uuid}, bad);
   ASSERT_FALSE(added.ok());
   EXPECT_EQ(added.error().code, ErrorCode::kInvalid);
   EXPECT_EQ(added.error().field, "data");
 
   // A bad second child rejects the whole event before any byte is written.
-  auto rejected = t_.hub->AddEvent(a_, Event(R"({"info": "x", "Attribute": [)" + AttachmentJson("y.eml", kMail) +
+  auto rejected = t_.hub->AddEvent(a_, EventJson(R"({"info": "x", "Attribute": [)" + AttachmentJson("y.eml", kMail) +
                                              R"(, {"type": "ip-dst", "value": "not-an-ip"}]})"));
   ASSERT_FALSE(rejected.ok());
   EXPECT_EQ(rejected.error().field, "Attribute[1].value");
@@ -157,25 +150,25 @@ TEST_F(AttachmentsTest, RejectedWritesStoreAndReferenceNothing) {
 }
 
 TEST_F(AttachmentsTest, EditWithNewDataReplacesItAndWithoutKeepsIt) {
-  auto e =
-      t_.hub->AddEvent(a_, Event(R"({"info": "x", "Attribute": [)" + AttachmentJson("v1.eml", "version one") + "]}"));
+  auto e = t_.hub->AddEvent(
+      a_, EventJson(R"({"info": "x", "Attribute": [)" + AttachmentJson("v1.eml", "version one") + "]}"));
   ASSERT_TRUE(e.ok());
   const std::string uuid = e->attributes[0].uuid;
-  ASSERT_TRUE(t_.hub->EditAttribute(a_, uuid, Attribute(R"({"comment": "no data in this edit"})")).ok());
+  ASSERT_TRUE(t_.hub->EditAttribute(a_, uuid, AttributeJson(R"({"comment": "no data in this edit"})")).ok());
   EXPECT_EQ(t_.hub->DownloadAttachment(a_, uuid)->bytes, "version one");
-  auto edited = t_.hub->EditAttribute(a_, uuid, Attribute(R"({"data": ")" + Base64Encode("version two") + R"("})"));
+  auto edited = t_.hub->EditAttribute(a_, uuid, AttributeJson(R"({"data": ")" + Base64Encode("version two") + R"("})"));
   ASSERT_TRUE(edited.ok()) << edited.error().message;
   EXPECT_EQ(t_.hub->DownloadAttachment(a_, uuid)->bytes, "version two");
-  auto bad = t_.hub->EditAttribute(a_, uuid, Attribute(R"({"data": "%%%"})"));
+  auto bad = t_.hub->EditAttribute(a_, uuid, AttributeJson(R"({"data": "%%%"})"));
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().field, "data");
   EXPECT_EQ(t_.hub->DownloadAttachment(a_, uuid)->bytes, "version two");
 
   // events/edit: a new attribute's data, and new data for an existing one.
-  auto via_event =
-      t_.hub->EditEvent(a_, EventRef{e->uuid},
-                        Event(R"({"Attribute": [)" + AttachmentJson("added.eml", "added by edit") + R"(, {"uuid": ")" +
-                              uuid + R"(", "data": ")" + Base64Encode("version three") + R"("}]})"));
+  auto via_event = t_.hub->EditEvent(
+      a_, EventRef{e->uuid},
+      EventJson(R"({"Attribute": [)" + AttachmentJson("added.eml", "added by edit") + R"(, {"uuid": ")" + uuid +
+                R"(", "data": ")" + Base64Encode("version three") + R"("}]})"));
   ASSERT_TRUE(via_event.ok()) << via_event.error().message;
   EXPECT_EQ(t_.hub->DownloadAttachment(a_, uuid)->bytes, "version three");
   bool found = false;
@@ -188,7 +181,7 @@ TEST_F(AttachmentsTest, EditWithNewDataReplacesItAndWithoutKeepsIt) {
 }
 
 TEST_F(AttachmentsTest, ObjectsAddKeepsTheDataOfItsAttributes) {
-  auto e = t_.hub->AddEvent(a_, Event(R"({"info": "x"})"));
+  auto e = t_.hub->AddEvent(a_, EventJson(R"({"info": "x"})"));
   ASSERT_TRUE(e.ok());
   auto parsed = misp::ParseObject(boost::json::parse(R"({"Object": {"name": "file", "Attribute": [
       {"type": "filename", "object_relation": "filename", "value": "sample.bin"},
@@ -209,7 +202,7 @@ TEST_F(AttachmentsTest, ObjectsAddKeepsTheDataOfItsAttributes) {
 }
 
 TEST_F(AttachmentsTest, ACallerWhoCannotSeeTheAttributeGetsNotFound) {
-  auto e = t_.hub->AddEvent(a_, Event(R"({"info": "org only", "distribution": 0, "Attribute": [)" +
+  auto e = t_.hub->AddEvent(a_, EventJson(R"({"info": "org only", "distribution": 0, "Attribute": [)" +
                                       AttachmentJson("internal.eml", kMail) + "]}"));
   ASSERT_TRUE(e.ok());
   const std::string id = std::to_string(e->attributes[0].id);
@@ -223,21 +216,24 @@ TEST_F(AttachmentsTest, ACallerWhoCannotSeeTheAttributeGetsNotFound) {
 
 TEST_F(AttachmentsTest, AHubWithoutAttachmentStorageRefusesData) {
   Hub bare(*t_.store, t_.clock, HubOptions{}, MakeNullLogger());
-  auto e = bare.AddEvent(a_, Event(R"({"info": "x", "Attribute": [)" + AttachmentJson("a.eml", kMail) + "]}"));
+  auto e = bare.AddEvent(a_, EventJson(R"({"info": "x", "Attribute": [)" + AttachmentJson("a.eml", kMail) + "]}"));
   ASSERT_FALSE(e.ok());
   EXPECT_EQ(e.error().code, ErrorCode::kUnavailable);
   EXPECT_EQ(e.error().field, "Attribute[0].data");
-  auto plain = bare.AddEvent(a_, Event(R"({"info": "x", "Attribute": [{"type": "attachment", "value": "a.eml"}]})"));
+  auto plain =
+      bare.AddEvent(a_, EventJson(R"({"info": "x", "Attribute": [{"type": "attachment", "value": "a.eml"}]})"));
   EXPECT_TRUE(plain.ok());  // an attachment without data is just a file name
 }
 
 TEST_F(AttachmentsTest, NewDataForAMalwareSampleRecomputesTheMd5InItsValue) {
-  auto e = t_.hub->AddEvent(a_, Event(R"({"info": "x", "Attribute": [{"type": "malware-sample", "value": "dropper.exe",
-      "data": ")" + Base64Encode("first build") + R"("}]})"));
+  const std::string sample = R"({"type": "malware-sample", "value": "dropper.exe", "data": ")" +
+                             Base64Encode("first build") + R"("})";
+  auto e = t_.hub->AddEvent(a_, EventJson(R"({"info": "x", "Attribute": [)" + sample + "]}"));
   ASSERT_TRUE(e.ok()) << e.error().message;
   const std::string uuid = e->attributes[0].uuid;
   EXPECT_EQ(e->attributes[0].value2, Md5Hex("first build"));
-  auto edited = t_.hub->EditAttribute(a_, uuid, Attribute(R"({"data": ")" + Base64Encode("second build") + R"("})"));
+  auto edited =
+      t_.hub->EditAttribute(a_, uuid, AttributeJson(R"({"data": ")" + Base64Encode("second build") + R"("})"));
   ASSERT_TRUE(edited.ok()) << edited.error().message;
   EXPECT_EQ(edited->value1, "dropper.exe");
   EXPECT_EQ(edited->value2, Md5Hex("second build"));
@@ -245,14 +241,14 @@ TEST_F(AttachmentsTest, NewDataForAMalwareSampleRecomputesTheMd5InItsValue) {
   // events/edit does the same.
   auto via_event = t_.hub->EditEvent(
       a_, EventRef{e->uuid},
-      Event(R"({"Attribute": [{"uuid": ")" + uuid + R"(", "data": ")" + Base64Encode("third build") + R"("}]})"));
+      EventJson(R"({"Attribute": [{"uuid": ")" + uuid + R"(", "data": ")" + Base64Encode("third build") + R"("}]})"));
   ASSERT_TRUE(via_event.ok()) << via_event.error().message;
   auto viewed = t_.hub->ViewAttribute(a_, uuid);
   ASSERT_TRUE(viewed.ok());
   EXPECT_EQ(viewed->attribute.value1, "dropper.exe");
   EXPECT_EQ(viewed->attribute.value2, Md5Hex("third build"));
   // An edit without data keeps the value; one naming the value keeps what it names.
-  auto comment = t_.hub->EditAttribute(a_, uuid, Attribute(R"({"comment": "triaged"})"));
+  auto comment = t_.hub->EditAttribute(a_, uuid, AttributeJson(R"({"comment": "triaged"})"));
   ASSERT_TRUE(comment.ok());
   EXPECT_EQ(comment->value2, Md5Hex("third build"));
 }

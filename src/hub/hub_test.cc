@@ -13,6 +13,8 @@
 namespace bulwark::hub {
 namespace {
 
+using test_support::EventJson;
+
 namespace fs = std::filesystem;
 
 // A hub on a fresh SQLite file with two organisations and a publisher in each.
@@ -21,12 +23,6 @@ class HubTest : public ::testing::Test {
   void SetUp() override {
     a_ = t_.AddOrgUser("Org A", "a@a.test", access::kRolePublisher);
     b_ = t_.AddOrgUser("Org B", "b@b.test", access::kRolePublisher);
-  }
-
-  static misp::EventInput ParseEventJson(const std::string& text) {
-    auto parsed = misp::ParseEvent(boost::json::parse(text));
-    EXPECT_TRUE(parsed.ok()) << (parsed.ok() ? "" : parsed.error().message);
-    return std::move(parsed).value();
   }
 
   int64_t Changes() {
@@ -47,7 +43,7 @@ class HubTest : public ::testing::Test {
 };
 
 TEST_F(HubTest, AddEventNormalisesAndAppliesDefaults) {
-  auto e = hub_->AddEvent(a_, ParseEventJson(R"({"Event": {"info": "phishing wave", "Attribute": [
+  auto e = hub_->AddEvent(a_, EventJson(R"({"Event": {"info": "phishing wave", "Attribute": [
       {"type": "domain", "value": "Evil.EXAMPLE."},
       {"type": "ip-dst|port", "value": "198.51.100.1|443"},
       {"type": "md5", "value": "D41D8CD98F00B204E9800998ECF8427E", "to_ids": false}]}})"));
@@ -69,17 +65,17 @@ TEST_F(HubTest, AddEventNormalisesAndAppliesDefaults) {
 
 TEST_F(HubTest, RejectedEventWritesNothing) {
   const int64_t before = Changes();
-  auto e = hub_->AddEvent(a_, ParseEventJson(R"({"info": "x", "Attribute": [
+  auto e = hub_->AddEvent(a_, EventJson(R"({"info": "x", "Attribute": [
       {"type": "ip-dst", "value": "198.51.100.1"},
       {"type": "ip-dst", "value": "not-an-ip"}]})"));
   ASSERT_FALSE(e.ok());
   EXPECT_EQ(e.error().code, ErrorCode::kInvalid);
   EXPECT_EQ(e.error().field, "Attribute[1].value");
-  auto unknown = hub_->AddEvent(a_, ParseEventJson(R"({"info": "x", "Attribute": [{"type": "nope", "value": "1"}]})"));
+  auto unknown = hub_->AddEvent(a_, EventJson(R"({"info": "x", "Attribute": [{"type": "nope", "value": "1"}]})"));
   ASSERT_FALSE(unknown.ok());
   EXPECT_EQ(unknown.error().field, "Attribute[0].type");
   auto bad_category = hub_->AddEvent(
-      a_, ParseEventJson(R"({"info": "x", "Attribute": [{"type": "md5", "category": "Person", "value": "x"}]})"));
+      a_, EventJson(R"({"info": "x", "Attribute": [{"type": "md5", "category": "Person", "value": "x"}]})"));
   ASSERT_FALSE(bad_category.ok());
   EXPECT_EQ(bad_category.error().field, "Attribute[0].category");
   EXPECT_EQ(Changes(), before);
@@ -88,14 +84,14 @@ TEST_F(HubTest, RejectedEventWritesNothing) {
 TEST_F(HubTest, DuplicateUuidIsAConflict) {
   const std::string uuid = NewUuidV4();
   const std::string body = R"({"info": "x", "uuid": ")" + uuid + R"("})";
-  ASSERT_TRUE(hub_->AddEvent(a_, ParseEventJson(body)).ok());
-  auto again = hub_->AddEvent(a_, ParseEventJson(body));
+  ASSERT_TRUE(hub_->AddEvent(a_, EventJson(body)).ok());
+  auto again = hub_->AddEvent(a_, EventJson(body));
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, ErrorCode::kConflict);
 }
 
 TEST_F(HubTest, OrgOnlyEventInvisibleToOthers) {
-  auto e = hub_->AddEvent(a_, ParseEventJson(R"({"info": "internal", "distribution": 0,
+  auto e = hub_->AddEvent(a_, EventJson(R"({"info": "internal", "distribution": 0,
       "Attribute": [{"type": "ip-src", "value": "192.0.2.1"}]})"));
   ASSERT_TRUE(e.ok());
   const std::string ref = std::to_string(e->id);
@@ -120,12 +116,12 @@ TEST_F(HubTest, OrgOnlyEventInvisibleToOthers) {
 }
 
 TEST_F(HubTest, OnlyTheCreatorOrgEdits) {
-  auto e = hub_->AddEvent(a_, ParseEventJson(R"({"info": "shared", "distribution": 3})"));
+  auto e = hub_->AddEvent(a_, EventJson(R"({"info": "shared", "distribution": 3})"));
   ASSERT_TRUE(e.ok());
-  auto edit = hub_->EditEvent(b_, EventRef{e->uuid}, ParseEventJson(R"({"info": "hijacked"})"));
+  auto edit = hub_->EditEvent(b_, EventRef{e->uuid}, EventJson(R"({"info": "hijacked"})"));
   ASSERT_FALSE(edit.ok());
   EXPECT_EQ(edit.error().code, ErrorCode::kForbidden);
-  auto own = hub_->EditEvent(a_, EventRef{e->uuid}, ParseEventJson(R"({"info": "renamed",
+  auto own = hub_->EditEvent(a_, EventRef{e->uuid}, EventJson(R"({"info": "renamed",
       "Attribute": [{"type": "url", "value": "https://bad.example/x"}]})"));
   ASSERT_TRUE(own.ok()) << own.error().message;
   EXPECT_EQ(own->info, "renamed");
@@ -133,18 +129,18 @@ TEST_F(HubTest, OnlyTheCreatorOrgEdits) {
 }
 
 TEST_F(HubTest, ExclusiveTaxonomyEnforcedOnAttach) {
-  auto e = hub_->AddEvent(a_, ParseEventJson(R"({"info": "t", "Tag": [{"name": "tlp:green"}]})"));
+  auto e = hub_->AddEvent(a_, EventJson(R"({"info": "t", "Tag": [{"name": "tlp:green"}]})"));
   ASSERT_TRUE(e.ok());
   auto clash = hub_->AttachTag(a_, e->uuid, "tlp:red", false);
   ASSERT_FALSE(clash.ok());
   EXPECT_EQ(clash.error().code, ErrorCode::kInvalid);
   EXPECT_TRUE(hub_->AttachTag(a_, e->uuid, "PAP:AMBER", false).ok());
-  auto both = hub_->AddEvent(a_, ParseEventJson(R"({"info": "t2", "Tag": ["tlp:green", "tlp:amber"]})"));
+  auto both = hub_->AddEvent(a_, EventJson(R"({"info": "t2", "Tag": ["tlp:green", "tlp:amber"]})"));
   EXPECT_FALSE(both.ok());
 }
 
 TEST_F(HubTest, SoftDeleteAndRestoreKeepCounts) {
-  auto e = hub_->AddEvent(a_, ParseEventJson(R"({"info": "c", "Attribute": [
+  auto e = hub_->AddEvent(a_, EventJson(R"({"info": "c", "Attribute": [
       {"type": "domain", "value": "one.example"}, {"type": "domain", "value": "two.example"}]})"));
   ASSERT_TRUE(e.ok());
   const std::string attr = e->attributes[0].uuid;
@@ -161,7 +157,7 @@ TEST_F(HubTest, SoftDeleteAndRestoreKeepCounts) {
 }
 
 TEST_F(HubTest, PublishNeedsPermission) {
-  auto e = hub_->AddEvent(a_, ParseEventJson(R"({"info": "p"})"));
+  auto e = hub_->AddEvent(a_, EventJson(R"({"info": "p"})"));
   ASSERT_TRUE(e.ok());
   Principal user = a_;
   user.role = access::DefaultRoles()[access::kRoleUser - 1];
@@ -175,9 +171,9 @@ TEST_F(HubTest, PublishNeedsPermission) {
 }
 
 TEST_F(HubTest, SightingsByValueReachOnlyVisibleAttributes) {
-  ASSERT_TRUE(hub_->AddEvent(a_, ParseEventJson(R"({"info": "s1", "distribution": 0,
+  ASSERT_TRUE(hub_->AddEvent(a_, EventJson(R"({"info": "s1", "distribution": 0,
       "Attribute": [{"type": "ip-dst", "value": "203.0.113.5"}]})")).ok());
-  ASSERT_TRUE(hub_->AddEvent(a_, ParseEventJson(R"({"info": "s2", "distribution": 1,
+  ASSERT_TRUE(hub_->AddEvent(a_, EventJson(R"({"info": "s2", "distribution": 1,
       "Attribute": [{"type": "ip-dst", "value": "203.0.113.5"}]})")).ok());
   misp::SightingInput s;
   s.value = "203.0.113.5";
@@ -205,7 +201,7 @@ TEST_F(HubTest, AuthenticateChecksKeyStateAndExpiry) {
 // Lifecycle over the injected clock: an ip-dst expires 30 days after it was last seen (docs/lifecycle.md), a
 // sighting brings it back, and the default decay model (lifetime 120 days) takes it out under excludeDecayed.
 TEST_F(HubTest, LifecycleFiltersFollowTheClock) {
-  auto e = hub_->AddEvent(a_, ParseEventJson(R"({"info": "ddos sources", "distribution": 1,
+  auto e = hub_->AddEvent(a_, EventJson(R"({"info": "ddos sources", "distribution": 1,
       "Attribute": [{"type": "ip-dst", "value": "198.51.100.9"}, {"type": "sha256",
       "value": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}]})"));
   ASSERT_TRUE(e.ok()) << e.error().message;
@@ -259,7 +255,7 @@ TEST_F(HubTest, LifecycleFiltersFollowTheClock) {
 // and the site admin, but not for org C, whose view and exports must not reveal that somebody sighted it.
 TEST_F(HubTest, LifecycleCountsOnlySightingsTheCallerMaySee) {
   Principal c = t_.AddOrgUser("Org C", "c@c.test", access::kRolePublisher);
-  auto e = hub_->AddEvent(a_, ParseEventJson(R"({"info": "scanners", "distribution": 1,
+  auto e = hub_->AddEvent(a_, EventJson(R"({"info": "scanners", "distribution": 1,
       "Attribute": [{"type": "ip-dst", "value": "198.51.100.23"}]})"));
   ASSERT_TRUE(e.ok()) << e.error().message;
   clock_.AdvanceSeconds(31 * 86400);  // ip-dst expires 30 days after it was last seen

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json/parse.hpp>
+
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -15,9 +17,25 @@
 #include "common/uuid.h"
 #include "hub/hub.h"
 #include "hub/sensor_feed.h"
+#include "misp/misp_json.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace bulwark::hub::test_support {
+
+// MISP JSON text through one of misp's parsers (ParseEvent, ParseAttribute, ParseObject, ParseObjectReference);
+// text that does not parse fails the test.
+template <typename T>
+T ParseOrFail(Result<T> (*parse)(const boost::json::value&), const std::string& text) {
+  auto parsed = parse(boost::json::parse(text));
+  EXPECT_TRUE(parsed.ok()) << (parsed.ok() ? "" : parsed.error().message) << " in " << text.substr(0, 200);
+  return std::move(parsed).value();
+}
+inline misp::EventInput EventJson(const std::string& text) { return ParseOrFail(&misp::ParseEvent, text); }
+inline misp::AttributeInput AttributeJson(const std::string& text) { return ParseOrFail(&misp::ParseAttribute, text); }
+inline misp::ObjectInput ObjectJson(const std::string& text) { return ParseOrFail(&misp::ParseObject, text); }
+inline misp::ObjectReferenceInput ReferenceJson(const std::string& text) {
+  return ParseOrFail(&misp::ParseObjectReference, text);
+}
 
 struct TestHub {
   // `name` tags the temporary directory (bulwark-<name>-<uuid>), which the destructor removes.

@@ -10,6 +10,10 @@
 namespace bulwark::hub {
 namespace {
 
+using test_support::EventJson;
+using test_support::ObjectJson;
+using test_support::ReferenceJson;
+
 constexpr const char* kFileUuid = "6a3f0d52-8b1e-4c1d-9a57-0f4e2b1c3d01";
 constexpr const char* kUrlUuid = "6a3f0d52-8b1e-4c1d-9a57-0f4e2b1c3d02";
 constexpr const char* kDomainUuid = "6a3f0d52-8b1e-4c1d-9a57-0f4e2b1c3d03";
@@ -21,7 +25,7 @@ class ObjectReferenceTest : public ::testing::Test {
   void SetUp() override {
     a_ = t_.AddOrgUser("Org A", "a@a.test", access::kRolePublisher);
     b_ = t_.AddOrgUser("Org B", "b@b.test", access::kRolePublisher);
-    auto e = t_.hub->AddEvent(a_, Event(std::string(R"({"info": "dropper", "distribution": 1, "published": true,
+    auto e = t_.hub->AddEvent(a_, EventJson(std::string(R"({"info": "dropper", "distribution": 1, "published": true,
         "Attribute": [{"uuid": ")") + kDomainUuid +
                                         R"(", "type": "domain", "value": "drop.example"}],
         "Object": [
@@ -35,21 +39,6 @@ class ObjectReferenceTest : public ::testing::Test {
     event_ = *e;
   }
 
-  static misp::EventInput Event(const std::string& text) {
-    auto parsed = misp::ParseEvent(boost::json::parse(text));
-    EXPECT_TRUE(parsed.ok()) << (parsed.ok() ? "" : parsed.error().message);
-    return std::move(parsed).value();
-  }
-  static misp::ObjectReferenceInput Reference(const std::string& text) {
-    auto parsed = misp::ParseObjectReference(boost::json::parse(text));
-    EXPECT_TRUE(parsed.ok()) << (parsed.ok() ? "" : parsed.error().message);
-    return std::move(parsed).value();
-  }
-  static misp::ObjectInput Object(const std::string& text) {
-    auto parsed = misp::ParseObject(boost::json::parse(text));
-    EXPECT_TRUE(parsed.ok()) << (parsed.ok() ? "" : parsed.error().message);
-    return std::move(parsed).value();
-  }
   static std::string Link(const std::string& target, const std::string& relationship = "drops") {
     return R"({"referenced_uuid": ")" + target + R"(", "relationship_type": ")" + relationship + R"("})";
   }
@@ -88,7 +77,7 @@ class ObjectReferenceTest : public ::testing::Test {
 TEST_F(ObjectReferenceTest, AddLinksTwoObjectsOfOneEvent) {
   const int64_t before = Changes();
   auto r = t_.hub->AddObjectReference(
-      a_, kFileUuid, Reference(std::string(R"({"ObjectReference": )") + Link(kUrlUuid, "downloaded-from") + "}"));
+      a_, kFileUuid, ReferenceJson(std::string(R"({"ObjectReference": )") + Link(kUrlUuid, "downloaded-from") + "}"));
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_GT(r->id, 0);
   EXPECT_EQ(r->referenced_uuid, kUrlUuid);
@@ -113,14 +102,15 @@ TEST_F(ObjectReferenceTest, AddLinksTwoObjectsOfOneEvent) {
   EXPECT_EQ(audit->back().model_uuid, r->uuid);
 
   // An attribute target is typed as one; a reference by the object's numeric id works too.
-  auto to_attribute = t_.hub->AddObjectReference(a_, std::to_string(o.id), Reference(Link(kDomainUuid, "resolves")));
+  auto to_attribute =
+      t_.hub->AddObjectReference(a_, std::to_string(o.id), ReferenceJson(Link(kDomainUuid, "resolves")));
   ASSERT_TRUE(to_attribute.ok()) << to_attribute.error().message;
   EXPECT_EQ(to_attribute->referenced_type, "Attribute");
 }
 
 TEST_F(ObjectReferenceTest, RejectedAddWritesNothing) {
   auto other =
-      t_.hub->AddEvent(a_, Event(std::string(R"({"info": "other", "Attribute": [{"uuid": ")") +
+      t_.hub->AddEvent(a_, EventJson(std::string(R"({"info": "other", "Attribute": [{"uuid": ")") +
                                  kOtherEventAttributeUuid + R"(", "type": "domain", "value": "x.example"}]})"));
   ASSERT_TRUE(other.ok()) << other.error().message;
   const int64_t before = Changes();
@@ -136,7 +126,7 @@ TEST_F(ObjectReferenceTest, RejectedAddWritesNothing) {
       {std::string(R"({"referenced_uuid": ")") + kUrlUuid + R"("})", ErrorCode::kInvalid, "relationship_type"},
   };
   for (const auto& c : cases) {
-    auto r = t_.hub->AddObjectReference(a_, kFileUuid, Reference(c.body));
+    auto r = t_.hub->AddObjectReference(a_, kFileUuid, ReferenceJson(c.body));
     ASSERT_FALSE(r.ok()) << c.body;
     EXPECT_EQ(r.error().code, c.code) << c.body << ": " << r.error().message;
     EXPECT_EQ(r.error().field, c.field) << c.body;
@@ -144,11 +134,11 @@ TEST_F(ObjectReferenceTest, RejectedAddWritesNothing) {
   // A uuid that a reference already has is a conflict.
   const std::string uuid = "0b6f7a3c-1111-4222-8333-944455566600";
   ASSERT_TRUE(t_.hub
-                  ->AddObjectReference(a_, kFileUuid, Reference(R"({"uuid": ")" + uuid + R"(",
+                  ->AddObjectReference(a_, kFileUuid, ReferenceJson(R"({"uuid": ")" + uuid + R"(",
       "referenced_uuid": ")" + kUrlUuid + R"(", "relationship_type": "drops"})"))
                   .ok());
   const int64_t after_first = Changes();
-  auto again = t_.hub->AddObjectReference(a_, kFileUuid, Reference(R"({"uuid": ")" + uuid + R"(",
+  auto again = t_.hub->AddObjectReference(a_, kFileUuid, ReferenceJson(R"({"uuid": ")" + uuid + R"(",
       "referenced_uuid": ")" + kDomainUuid + R"(", "relationship_type": "drops"})"));
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, ErrorCode::kConflict);
@@ -160,7 +150,7 @@ TEST_F(ObjectReferenceTest, RejectedAddWritesNothing) {
   // A deleted target is refused as MISP refuses it.
   ASSERT_TRUE(t_.hub->DeleteAttribute(a_, kDomainUuid, Hub::DeleteMode::kSoft).ok());
   const int64_t after_delete = Changes();
-  auto to_deleted = t_.hub->AddObjectReference(a_, kFileUuid, Reference(Link(kDomainUuid)));
+  auto to_deleted = t_.hub->AddObjectReference(a_, kFileUuid, ReferenceJson(Link(kDomainUuid)));
   ASSERT_FALSE(to_deleted.ok());
   EXPECT_EQ(to_deleted.error().code, ErrorCode::kInvalid);
   EXPECT_EQ(to_deleted.error().field, "referenced_uuid");
@@ -171,15 +161,15 @@ TEST_F(ObjectReferenceTest, OnlyThoseWhoMayModifyTheEventLink) {
   Principal reader = t_.AddOrgUser("Org C", "c@c.test", access::kRoleReadOnly);
   const int64_t before = Changes();
   // Org B sees the community event but did not create it.
-  auto by_b = t_.hub->AddObjectReference(b_, kFileUuid, Reference(Link(kUrlUuid)));
+  auto by_b = t_.hub->AddObjectReference(b_, kFileUuid, ReferenceJson(Link(kUrlUuid)));
   ASSERT_FALSE(by_b.ok());
   EXPECT_EQ(by_b.error().code, ErrorCode::kForbidden);
-  auto by_reader = t_.hub->AddObjectReference(reader, kFileUuid, Reference(Link(kUrlUuid)));
+  auto by_reader = t_.hub->AddObjectReference(reader, kFileUuid, ReferenceJson(Link(kUrlUuid)));
   ASSERT_FALSE(by_reader.ok());
   EXPECT_EQ(by_reader.error().code, ErrorCode::kForbidden);
   EXPECT_EQ(Changes(), before);
 
-  auto r = t_.hub->AddObjectReference(a_, kFileUuid, Reference(Link(kUrlUuid)));
+  auto r = t_.hub->AddObjectReference(a_, kFileUuid, ReferenceJson(Link(kUrlUuid)));
   ASSERT_TRUE(r.ok());
   auto delete_by_b = t_.hub->DeleteObjectReference(b_, r->uuid, Hub::DeleteMode::kHard);
   ASSERT_FALSE(delete_by_b.ok());
@@ -188,7 +178,7 @@ TEST_F(ObjectReferenceTest, OnlyThoseWhoMayModifyTheEventLink) {
 }
 
 TEST_F(ObjectReferenceTest, AnEventOthersCannotSeeIsNotFound) {
-  auto hidden = t_.hub->AddEvent(a_, Event(R"({"info": "org only", "distribution": 0, "Object": [
+  auto hidden = t_.hub->AddEvent(a_, EventJson(R"({"info": "org only", "distribution": 0, "Object": [
       {"uuid": "7b3f0d52-8b1e-4c1d-9a57-0f4e2b1c3d01", "name": "url", "Attribute": [
         {"object_relation": "url", "type": "url", "value": "https://hidden.example/"}]}]})"));
   ASSERT_TRUE(hidden.ok()) << hidden.error().message;
@@ -196,7 +186,7 @@ TEST_F(ObjectReferenceTest, AnEventOthersCannotSeeIsNotFound) {
   auto view = t_.hub->ViewObject(b_, object, store::DeletedFilter::kExclude);
   ASSERT_FALSE(view.ok());
   EXPECT_EQ(view.error().code, ErrorCode::kNotFound);
-  auto link = t_.hub->AddObjectReference(b_, object, Reference(Link(object)));
+  auto link = t_.hub->AddObjectReference(b_, object, ReferenceJson(Link(object)));
   ASSERT_FALSE(link.ok());
   EXPECT_EQ(link.error().code, ErrorCode::kNotFound);
   auto by_id = t_.hub->ViewObject(b_, std::to_string(hidden->objects[0].id), store::DeletedFilter::kExclude);
@@ -214,7 +204,7 @@ TEST_F(ObjectReferenceTest, ViewFiltersAttributesAsAttributesViewDoes) {
 }
 
 TEST_F(ObjectReferenceTest, SoftThenHardDelete) {
-  auto r = t_.hub->AddObjectReference(a_, kFileUuid, Reference(Link(kUrlUuid)));
+  auto r = t_.hub->AddObjectReference(a_, kFileUuid, ReferenceJson(Link(kUrlUuid)));
   ASSERT_TRUE(r.ok());
   int64_t before = Changes();
   ASSERT_TRUE(t_.hub->DeleteObjectReference(a_, std::to_string(r->id), Hub::DeleteMode::kSoft).ok());
@@ -247,11 +237,11 @@ TEST_F(ObjectReferenceTest, ObjectsEditAddsReferencesOnce) {
   const std::string named = R"({"ObjectReference": [{"uuid": "0b6f7a3c-1111-4222-8333-944455566611",
       "referenced_uuid": ")" +
                             std::string(kUrlUuid) + R"(", "relationship_type": "downloaded-from"}]})";
-  ASSERT_TRUE(t_.hub->EditObject(a_, kFileUuid, Object(named)).ok());
-  ASSERT_TRUE(t_.hub->EditObject(a_, kFileUuid, Object(named)).ok());  // the same uuid again: nothing new
+  ASSERT_TRUE(t_.hub->EditObject(a_, kFileUuid, ObjectJson(named)).ok());
+  ASSERT_TRUE(t_.hub->EditObject(a_, kFileUuid, ObjectJson(named)).ok());  // the same uuid again: nothing new
   const std::string unnamed = R"({"ObjectReference": [)" + Link(kDomainUuid, "resolves") + "]}";
-  ASSERT_TRUE(t_.hub->EditObject(a_, kFileUuid, Object(unnamed)).ok());
-  auto edited = t_.hub->EditObject(a_, kFileUuid, Object(unnamed));  // same target and relationship: nothing new
+  ASSERT_TRUE(t_.hub->EditObject(a_, kFileUuid, ObjectJson(unnamed)).ok());
+  auto edited = t_.hub->EditObject(a_, kFileUuid, ObjectJson(unnamed));  // same target and relationship: nothing new
   ASSERT_TRUE(edited.ok());
   ASSERT_EQ(edited->references.size(), 2u);
   EXPECT_EQ(edited->references[0].uuid, "0b6f7a3c-1111-4222-8333-944455566611");
@@ -260,8 +250,8 @@ TEST_F(ObjectReferenceTest, ObjectsEditAddsReferencesOnce) {
   const int64_t before = Changes();
   auto bad =
       t_.hub->EditObject(a_, kFileUuid,
-                         Object(R"({"comment": "changed", "ObjectReference": [)" + Link(kDomainUuid, "resolves") + "," +
-                                Link("0b6f7a3c-1111-4222-8333-944455566699") + "]}"));
+                         ObjectJson(R"({"comment": "changed", "ObjectReference": [)" + Link(kDomainUuid, "resolves") +
+                                    "," + Link("0b6f7a3c-1111-4222-8333-944455566699") + "]}"));
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().code, ErrorCode::kInvalid);
   EXPECT_EQ(bad.error().field, "ObjectReference[1].referenced_uuid");
@@ -271,7 +261,7 @@ TEST_F(ObjectReferenceTest, ObjectsEditAddsReferencesOnce) {
 
 TEST_F(ObjectReferenceTest, EventsAddChecksReferencedUuidsWithinTheRequest) {
   const int64_t before = Changes();
-  auto dangling = t_.hub->AddEvent(a_, Event(R"({"info": "dangling", "Object": [
+  auto dangling = t_.hub->AddEvent(a_, EventJson(R"({"info": "dangling", "Object": [
       {"name": "url", "Attribute": [{"object_relation": "url", "type": "url", "value": "https://a.example/"}],
        "ObjectReference": [{"referenced_uuid": "0b6f7a3c-1111-4222-8333-944455566688",
                             "relationship_type": "related-to"}]}]})"));
@@ -279,7 +269,7 @@ TEST_F(ObjectReferenceTest, EventsAddChecksReferencedUuidsWithinTheRequest) {
   EXPECT_EQ(dangling.error().code, ErrorCode::kInvalid);
   EXPECT_EQ(dangling.error().field, "Object[0].ObjectReference[0].referenced_uuid");
   // Another event's attribute is not this event's.
-  auto elsewhere = t_.hub->AddEvent(a_, Event(std::string(R"({"info": "elsewhere", "Object": [
+  auto elsewhere = t_.hub->AddEvent(a_, EventJson(std::string(R"({"info": "elsewhere", "Object": [
       {"name": "url", "Attribute": [{"object_relation": "url", "type": "url", "value": "https://a.example/"}],
        "ObjectReference": [{"referenced_uuid": ")") +
                                               kDomainUuid + R"(", "relationship_type": "related-to"}]}]})"));
@@ -288,7 +278,7 @@ TEST_F(ObjectReferenceTest, EventsAddChecksReferencedUuidsWithinTheRequest) {
   EXPECT_EQ(Changes(), before);
 
   // Targets created by the same request, later in it too, and deleted ones.
-  auto linked = t_.hub->AddEvent(a_, Event(R"({"info": "linked", "Attribute": [
+  auto linked = t_.hub->AddEvent(a_, EventJson(R"({"info": "linked", "Attribute": [
       {"uuid": "8c3f0d52-8b1e-4c1d-9a57-0f4e2b1c3d01", "type": "ip-dst", "value": "192.0.2.7", "deleted": true}],
       "Object": [
       {"name": "url", "Attribute": [{"object_relation": "url", "type": "url", "value": "https://a.example/"}],
@@ -305,7 +295,7 @@ TEST_F(ObjectReferenceTest, EventsAddChecksReferencedUuidsWithinTheRequest) {
 
 TEST_F(ObjectReferenceTest, EventsEditChecksNewObjectsReferences) {
   const int64_t before = Changes();
-  auto dangling = t_.hub->EditEvent(a_, EventRef{event_.uuid}, Event(R"({"Object": [
+  auto dangling = t_.hub->EditEvent(a_, EventRef{event_.uuid}, EventJson(R"({"Object": [
       {"name": "url", "Attribute": [{"object_relation": "url", "type": "url", "value": "https://b.example/"}],
        "ObjectReference": [{"referenced_uuid": "0b6f7a3c-1111-4222-8333-944455566688",
                             "relationship_type": "related-to"}]}]})"));
@@ -314,7 +304,7 @@ TEST_F(ObjectReferenceTest, EventsEditChecksNewObjectsReferences) {
   EXPECT_EQ(dangling.error().field, "Object[0].ObjectReference[0].referenced_uuid");
   EXPECT_EQ(Changes(), before);
 
-  auto linked = t_.hub->EditEvent(a_, EventRef{event_.uuid}, Event(std::string(R"({"Object": [
+  auto linked = t_.hub->EditEvent(a_, EventRef{event_.uuid}, EventJson(std::string(R"({"Object": [
       {"name": "url", "Attribute": [{"object_relation": "url", "type": "url", "value": "https://b.example/"}],
        "ObjectReference": [{"referenced_uuid": ")") + kDomainUuid + R"(", "relationship_type": "related-to"}]}]})"));
   ASSERT_TRUE(linked.ok()) << linked.error().message;
@@ -333,8 +323,8 @@ TEST_F(ObjectReferenceTest, ReferencesToWhatTheCallerMayNotSeeAreNotShown) {
   // The url object points at the file's org-only md5 and at the shared domain.
   const std::string md5_uuid = event_.objects[0].attributes[1].uuid;
   ASSERT_EQ(event_.objects[0].attributes[1].type, "md5");
-  ASSERT_TRUE(t_.hub->AddObjectReference(a_, kUrlUuid, Reference(Link(md5_uuid, "downloads"))).ok());
-  ASSERT_TRUE(t_.hub->AddObjectReference(a_, kUrlUuid, Reference(Link(kDomainUuid, "resolves"))).ok());
+  ASSERT_TRUE(t_.hub->AddObjectReference(a_, kUrlUuid, ReferenceJson(Link(md5_uuid, "downloads"))).ok());
+  ASSERT_TRUE(t_.hub->AddObjectReference(a_, kUrlUuid, ReferenceJson(Link(kDomainUuid, "resolves"))).ok());
   auto mine = t_.hub->ViewObject(a_, kUrlUuid, store::DeletedFilter::kExclude);
   ASSERT_TRUE(mine.ok());
   EXPECT_EQ(Targets(*mine), (std::vector<std::string>{md5_uuid, kDomainUuid}));
@@ -375,10 +365,10 @@ TEST_F(ObjectReferenceTest, ReferencesToWhatTheCallerMayNotSeeAreNotShown) {
 }
 
 TEST_F(ObjectReferenceTest, EventsAddRefusesAReferenceUuidInUse) {
-  auto r = t_.hub->AddObjectReference(a_, kFileUuid, Reference(Link(kUrlUuid)));
+  auto r = t_.hub->AddObjectReference(a_, kFileUuid, ReferenceJson(Link(kUrlUuid)));
   ASSERT_TRUE(r.ok());
   const int64_t before = Changes();
-  auto reused = t_.hub->AddEvent(a_, Event(R"({"info": "reuse", "Object": [
+  auto reused = t_.hub->AddEvent(a_, EventJson(R"({"info": "reuse", "Object": [
       {"uuid": "9c3f0d52-8b1e-4c1d-9a57-0f4e2b1c3d01", "name": "url",
        "Attribute": [{"object_relation": "url", "type": "url", "value": "https://c.example/"}],
        "ObjectReference": [{"uuid": ")" + r->uuid + R"(", "referenced_uuid": "9c3f0d52-8b1e-4c1d-9a57-0f4e2b1c3d01",
@@ -388,7 +378,7 @@ TEST_F(ObjectReferenceTest, EventsAddRefusesAReferenceUuidInUse) {
   EXPECT_EQ(reused.error().field, "Object[0].ObjectReference[0].uuid");
   EXPECT_NE(reused.error().message.find(r->uuid), std::string::npos) << reused.error().message;
   // Twice in one object.
-  auto twice = t_.hub->EditEvent(a_, EventRef{event_.uuid}, Event(R"({"Object": [
+  auto twice = t_.hub->EditEvent(a_, EventRef{event_.uuid}, EventJson(R"({"Object": [
       {"uuid": "9c3f0d52-8b1e-4c1d-9a57-0f4e2b1c3d02", "name": "url",
        "Attribute": [{"object_relation": "url", "type": "url", "value": "https://d.example/"}],
        "ObjectReference": [

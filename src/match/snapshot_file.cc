@@ -214,12 +214,19 @@ Result<std::string> Required(LineReader& r) {
   return std::move(*line);
 }
 
+// The next line, which must be there, as a JSON object; added to the body checksum when `sha` is given.
+Result<json::object> NextObject(LineReader& r, Sha256* sha) {
+  BW_ASSIGN_OR_RETURN(std::string line, Required(r));
+  if (sha != nullptr) {
+    sha->Update(line);
+    sha->Update("\n");
+  }
+  return ParseObject(r, line);
+}
+
 Result<StoredSnapshot> ReadBody(LineReader& r, const SnapshotOrigin& expected, size_t max_indicators) {
   Sha256 sha;
-  BW_ASSIGN_OR_RETURN(std::string line, Required(r));
-  sha.Update(line);
-  sha.Update("\n");
-  BW_ASSIGN_OR_RETURN(json::object header, ParseObject(r, line));
+  BW_ASSIGN_OR_RETURN(json::object header, NextObject(r, &sha));
   BW_ASSIGN_OR_RETURN(std::string format, StringField(r, header, "format"));
   if (format != kFormat) return MakeError(ErrorCode::kInvalid, r.LastWhere() + "not a sensor snapshot");
   BW_ASSIGN_OR_RETURN(int64_t version, IntField(r, header, "version", 0, INT64_MAX));
@@ -250,10 +257,7 @@ Result<StoredSnapshot> ReadBody(LineReader& r, const SnapshotOrigin& expected, s
   if (events > indicators) return MakeError(ErrorCode::kInvalid, r.LastWhere() + "more events than indicators");
   out.batch.events.reserve(std::min<size_t>(static_cast<size_t>(events), kMaxReserve));
   for (int64_t e = 0; e < events; ++e) {
-    BW_ASSIGN_OR_RETURN(line, Required(r));
-    sha.Update(line);
-    sha.Update("\n");
-    BW_ASSIGN_OR_RETURN(json::object eo, ParseObject(r, line));
+    BW_ASSIGN_OR_RETURN(json::object eo, NextObject(r, &sha));
     EventIndicators ev;
     BW_ASSIGN_OR_RETURN(ev.event_uuid, StringField(r, eo, "event"));
     BW_ASSIGN_OR_RETURN(std::string info, StringField(r, eo, "info"));
@@ -262,10 +266,7 @@ Result<StoredSnapshot> ReadBody(LineReader& r, const SnapshotOrigin& expected, s
                         IntField(r, eo, "indicators", 1, indicators - static_cast<int64_t>(out.indicators)));
     ev.indicators.reserve(std::min<size_t>(static_cast<size_t>(count), kMaxReserve));
     for (int64_t i = 0; i < count; ++i) {
-      BW_ASSIGN_OR_RETURN(line, Required(r));
-      sha.Update(line);
-      sha.Update("\n");
-      BW_ASSIGN_OR_RETURN(json::object io, ParseObject(r, line));
+      BW_ASSIGN_OR_RETURN(json::object io, NextObject(r, &sha));
       Indicator ind;
       BW_ASSIGN_OR_RETURN(ind.attribute_uuid, StringField(r, io, "uuid"));
       BW_ASSIGN_OR_RETURN(ind.type, StringField(r, io, "type"));
@@ -283,8 +284,7 @@ Result<StoredSnapshot> ReadBody(LineReader& r, const SnapshotOrigin& expected, s
   if (out.indicators != static_cast<size_t>(indicators)) {
     return MakeError(ErrorCode::kInvalid, r.LastWhere() + "the events hold fewer indicators than the header says");
   }
-  BW_ASSIGN_OR_RETURN(line, Required(r));
-  BW_ASSIGN_OR_RETURN(json::object end, ParseObject(r, line));
+  BW_ASSIGN_OR_RETURN(json::object end, NextObject(r, nullptr));
   const auto* is_end = end.if_contains("end");
   if (is_end == nullptr || !is_end->is_bool() || !is_end->get_bool()) {
     return MakeError(ErrorCode::kInvalid, r.LastWhere() + "expected the end line");

@@ -35,6 +35,39 @@ def read_testdata(*parts):
         return f.read()
 
 
+def wait_for(predicate, timeout=20.0, step=0.1):
+    """Polls `predicate` until it returns something true (returned) or `timeout` seconds pass (its last value)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(step)
+    return predicate()
+
+
+class SensorLog:
+    """For tests of `bulwark match --follow`: publishes domain indicators on self.hub, appends lines to the
+    followed log self.log and reads the match records the sensor writes to self.out."""
+
+    def publish(self, info, value, threat_level=2):
+        r = self.hub.post("/events/add", {"Event": {"info": info, "distribution": 1, "threat_level_id": threat_level,
+                                                    "published": True, "Attribute": [
+                                                        {"type": "domain", "value": value, "to_ids": True}]}})
+        assert r.status == 200, r
+        return r.json()["Event"]
+
+    def append(self, line):
+        with open(self.log, "a") as f:
+            f.write(line + "\n")
+
+    def matches(self):
+        if not os.path.exists(self.out):
+            return []
+        with open(self.out) as f:
+            return [json.loads(line) for line in f if line.strip()]
+
+
 class Response:
     def __init__(self, status, headers, body):
         self.status = status

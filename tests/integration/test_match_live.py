@@ -2,7 +2,6 @@
 published indicator is matched within seconds, sightings reach the hub (and an alert for a high-threat event),
 and after a hub outage the matcher keeps matching on its last snapshot and delivers the queued sightings once
 the hub is back."""
-import json
 import os
 import shutil
 import subprocess
@@ -10,20 +9,10 @@ import tempfile
 import time
 import unittest
 
-from harness import BIN, Hub
+from harness import BIN, Hub, SensorLog, wait_for
 
 
-def wait_for(predicate, timeout=20.0, step=0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(step)
-    return predicate()
-
-
-class MatchLive(unittest.TestCase):
+class MatchLive(SensorLog, unittest.TestCase):
     def setUp(self):
         self.hub = Hub()
         org = self.hub.add_org("Resolver operator")
@@ -44,22 +33,6 @@ class MatchLive(unittest.TestCase):
         self.hub.close()
         shutil.rmtree(self.dir, ignore_errors=True)
 
-    def publish(self, info, value, threat_level=2):
-        r = self.hub.post("/events/add", {"Event": {"info": info, "distribution": 1, "threat_level_id": threat_level,
-                                                    "published": True, "Attribute": [
-                                                        {"type": "domain", "value": value, "to_ids": True}]}})
-        self.assertEqual(r.status, 200, r)
-        return r.json()["Event"]
-
-    def append(self, line):
-        with open(self.log, "a") as f:
-            f.write(line + "\n")
-
-    def matches(self):
-        if not os.path.exists(self.out):
-            return []
-        with open(self.out) as f:
-            return [json.loads(line) for line in f if line.strip()]
 
     def start_matcher(self):
         self.proc = subprocess.Popen([BIN, "match", "--hub", self.hub.base, "--key", self.sensor_key, "--queue-dir",

@@ -10,23 +10,12 @@ import os
 import shutil
 import subprocess
 import tempfile
-import time
 import unittest
 
-from harness import BIN, Hub
+from harness import BIN, Hub, SensorLog, wait_for
 
 
-def wait_for(predicate, timeout=20.0, step=0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(step)
-    return predicate()
-
-
-class MatchOfflineStart(unittest.TestCase):
+class MatchOfflineStart(SensorLog, unittest.TestCase):
     def setUp(self):
         self.hub = Hub()
         org = self.hub.add_org("Polling station operator")
@@ -45,23 +34,6 @@ class MatchOfflineStart(unittest.TestCase):
         shutil.rmtree(self.dir, ignore_errors=True)
 
     # ---- helpers
-    def publish(self, info, value):
-        r = self.hub.post("/events/add", {"Event": {"info": info, "distribution": 1, "threat_level_id": 2,
-                                                    "published": True, "Attribute": [
-                                                        {"type": "domain", "value": value, "to_ids": True}]}})
-        self.assertEqual(r.status, 200, r)
-        return r.json()["Event"]
-
-    def append(self, line):
-        with open(self.log, "a") as f:
-            f.write(line + "\n")
-
-    def matches(self):
-        if not os.path.exists(self.out):
-            return []
-        with open(self.out) as f:
-            return [json.loads(line) for line in f if line.strip()]
-
     def matcher_args(self, key=None, state=True):
         args = [BIN, "match", "--hub", self.hub.base, "--key", key or self.sensor_key, "--sensor", "count-3"]
         if state:
