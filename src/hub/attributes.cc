@@ -1,5 +1,6 @@
 // Attributes and objects: add, edit, soft/hard delete, restore, view.
 #include <algorithm>
+#include <optional>
 #include <unordered_set>
 
 #include "common/uuid.h"
@@ -85,19 +86,27 @@ Result<std::vector<model::Attribute>> Hub::AddAttributes(const Principal& p, con
                                                std::to_string(options_.max_attributes_per_request) + ")");
   }
   const int64_t now = clock_.NowSeconds();
+  // Validation and normalisation need nothing from the store, so they run here, on the request's thread, rather
+  // than inside the single writer's transaction; the first error is reported after the event checks, as before.
   std::vector<model::Attribute> added;
+  added.reserve(inputs.size());
+  std::optional<Error> invalid;
+  for (size_t i = 0; i < inputs.size() && !invalid; ++i) {
+    auto built = BuildAttribute(inputs[i], model::Event{}, options_, now);
+    if (!built.ok()) {
+      invalid = inputs.size() == 1 ? std::move(built).error()
+                                   : std::move(built).error().WithFieldPrefix("[" + std::to_string(i) + "]");
+    } else {
+      added.push_back(std::move(built).value());
+    }
+  }
   model::Event e;
   int64_t seq = 0;
   Status st = store_.Write([&](store::WriteTxn& txn) -> Status {
     BW_ASSIGN_OR_RETURN(e, FindVisibleEvent(txn, p, ref.text));
     BW_RETURN_IF_ERROR(access::CheckCanModifyEvent(p, e));
-    added.reserve(inputs.size());
-    for (size_t i = 0; i < inputs.size(); ++i) {
-      const std::string field = inputs.size() == 1 ? "" : "[" + std::to_string(i) + "]";
-      auto built = BuildAttribute(inputs[i], e, options_, now);
-      if (!built.ok()) return field.empty() ? std::move(built).error() : std::move(built).error().WithFieldPrefix(field);
-      added.push_back(std::move(built).value());
-    }
+    if (invalid) return *invalid;
+    for (model::Attribute& a : added) a.event_id = e.id;
     BW_ASSIGN_OR_RETURN(std::unordered_set<std::string> existing_keys, ExistingKeys(txn, e.id, added));
     std::unordered_set<std::string> seen;
     for (size_t i = 0; i < added.size(); ++i) {

@@ -594,9 +594,13 @@ TEST_F(SqliteEventsTest, BulkAttributeInsertIsAllOrNothing) {
   for (const auto& a : batch) EXPECT_GT(a.id, 0);
   EXPECT_EQ(AttributeCount(e.id), 7);
   auto changes = ChangesAfter(before);
-  ASSERT_EQ(changes.size(), 3u);
-  EXPECT_EQ(changes[0].uuid, U(40));
-  EXPECT_EQ(changes[2].entity, "attribute");
+  ASSERT_EQ(changes.size(), 3u);  // one change row per attribute, in insertion order
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(changes[i].uuid, U(40 + i));
+    EXPECT_EQ(changes[i].entity, "attribute");
+    EXPECT_EQ(changes[i].event_id, e.id);
+    EXPECT_EQ(changes[i].action, model::ChangeAction::kAdd);
+  }
 
   // A batch whose last attribute repeats a uuid writes none of its attributes.
   std::vector<model::Attribute> bad = {MakeAttribute(U(50), "domain", "fresh.example"),

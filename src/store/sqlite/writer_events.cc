@@ -272,7 +272,13 @@ Status Writer::InsertEventAttributes(std::vector<model::Attribute>& attributes) 
   if (!event) return NotFound("event", event_id);
   BW_ASSIGN_OR_RETURN(AttributeStatements st, PrepareAttributeStatements());
   int64_t live = 0;
-  BW_RETURN_IF_ERROR(InsertAttributes(st, attributes, event_id, 0, live));
+  // The change rows go in with one INSERT ... SELECT over the new rows, as for events/add, rather than one
+  // statement per attribute: the new rows are exactly those from the first new id on, since ids only grow.
+  defer_child_logs_ = true;
+  Status inserted = InsertAttributes(st, attributes, event_id, 0, live);
+  defer_child_logs_ = false;
+  BW_RETURN_IF_ERROR(inserted);
+  BW_RETURN_IF_ERROR(LogChildren("attribute", "id >= ?", attributes.front().id, ChangeAction::kAdd));
   return AddToAttributeCount(event_id, live);
 }
 
