@@ -4,9 +4,11 @@
 Starts its own hub (`bulwark init`, `bulwark taxii collection add`, `bulwark serve`) on a fresh data directory,
 loads N STIX indicators (default 100,000) into a collection by POSTing envelopes of 1,000, then pages through the
 collection with limit=1000 following `next`, on one keep-alive connection, --runs times (default 3). For each run
-it prints objects/s served (wall clock of the whole walk, client JSON parsing and checks included) and p50/p99
-page latency (request sent to last body byte read; the client's JSON parsing is not in it); then the median run and the server's peak memory (VmHWM of
-the serve process, reset before paging by writing 5 to /proc/<pid>/clear_refs).
+it prints objects/s served (objects over the sum of page latencies: the time from sending each request to reading
+the last byte of its answer, i.e. the time the hub spent serving), objects/s end to end (wall clock of the whole
+walk, this Python client's JSON parsing and checks of every page included: about half of it), and p50/p99 page
+latency; then the median run and the server's peak memory (VmHWM of the serve process, reset before paging by
+writing 5 to /proc/<pid>/clear_refs).
 
 Targets (issue): >= 100,000 objects/s served, p99 page latency <= 50 ms. A missed target is reported, not failed;
 the exit status is non-zero only when the hub misbehaves (a failed request, a skipped or repeated object).
@@ -125,17 +127,20 @@ def main():
                 raise RuntimeError("paging returned %d objects (%d distinct), expected %d" %
                                    (seen, len(ids), args.objects))
             latencies.sort()
-            r = {"objects_per_s": seen / elapsed, "p50_ms": statistics.median(latencies) * 1000,
+            r = {"objects_per_s": seen / sum(latencies), "end_to_end_per_s": seen / elapsed,
+                 "p50_ms": statistics.median(latencies) * 1000,
                  "p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
                  "pages": len(latencies)}
             runs.append(r)
-            print("run %d: %d pages, %.0f objects/s, p50 %.1f ms, p99 %.1f ms" %
-                  (run + 1, r["pages"], r["objects_per_s"], r["p50_ms"], r["p99_ms"]))
+            print("run %d: %d pages, %.0f objects/s served (%.0f/s end to end with this client's parsing), "
+                  "p50 %.1f ms, p99 %.1f ms" %
+                  (run + 1, r["pages"], r["objects_per_s"], r["end_to_end_per_s"], r["p50_ms"], r["p99_ms"]))
         med = sorted(runs, key=lambda r: r["objects_per_s"])[len(runs) // 2]
         peak = vm(proc.pid, "VmHWM")
-        print("median run: %.0f objects/s (target >= 100000: %s), p50 %.1f ms, p99 %.1f ms (target <= 50: %s), "
-              "server peak RSS %.0f MiB" % (med["objects_per_s"], "met" if med["objects_per_s"] >= 100000 else
-                                           "MISSED", med["p50_ms"], med["p99_ms"],
+        print("median run: %.0f objects/s served (target >= 100000: %s; %.0f/s end to end), p50 %.1f ms, "
+              "p99 %.1f ms (target <= 50: %s), server peak RSS %.0f MiB" %
+              (med["objects_per_s"], "met" if med["objects_per_s"] >= 100000 else "MISSED", med["end_to_end_per_s"],
+                                           med["p50_ms"], med["p99_ms"],
                                            "met" if med["p99_ms"] <= 50 else "MISSED", peak / 2**20))
         return 0
     finally:
