@@ -1,6 +1,7 @@
 #include "api/attachments.h"
 
 #include "common/crypto.h"
+#include "hub/sample_zip.h"
 #include "misp/misp_json.h"
 
 namespace bulwark::api {
@@ -46,7 +47,7 @@ Result<bool> WantsAttachments(const http::HttpRequest& req, const json::value& b
 
 Status AddAttachmentData(hub::Hub& hub, const model::Attribute& a, json::object& extra) {
   BW_ASSIGN_OR_RETURN(std::optional<std::string> bytes, hub.AttachmentData(a));
-  if (bytes) extra["data"] = Base64Encode(*bytes);
+  if (bytes) extra["data"] = Base64Encode(hub::MispAttributeData(a, std::move(*bytes)));
   return Ok();
 }
 
@@ -65,7 +66,13 @@ Status AddObjectAttachmentData(hub::Hub& hub, const model::Object& o, json::obje
   return AddToList(hub, o.attributes, rendered_object.if_contains("Attribute"));
 }
 
-http::HttpResponse AttachmentDownload(hub::Hub::AttachmentFile file) {
+http::HttpResponse AttachmentDownload(hub::Hub::AttachmentFile file, DownloadForm form) {
+  const bool sample_zip = form == DownloadForm::kMisp && file.type == "malware-sample";
+  if (sample_zip) {
+    // MISP serves a sample as its zip, named after the sample with ".zip" appended.
+    file.bytes = hub::BuildSampleZip(file.bytes, file.filename);
+    file.filename += ".zip";
+  }
   std::string plain;
   std::string encoded;
   static constexpr char kHex[] = "0123456789ABCDEF";
@@ -84,7 +91,7 @@ http::HttpResponse AttachmentDownload(hub::Hub::AttachmentFile file) {
   if (plain.empty()) plain = encoded = "attachment";
   http::HttpResponse r;
   r.status = 200;
-  r.content_type = "application/octet-stream";
+  r.content_type = sample_zip ? "application/zip" : "application/octet-stream";
   r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + plain + "\"; filename*=UTF-8''" + encoded);
   r.body = std::move(file.bytes);
   return r;

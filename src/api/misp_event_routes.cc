@@ -455,7 +455,7 @@ void RegisterMispEventRoutes(http::Router& r, ApiContext& ctx) {
   r.Add("GET", "/attributes/downloadAttachment/download/{id}", "misp.attributes.downloadAttachment",
         Authed(ctx, [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
           BW_ASSIGN_OR_RETURN(hub::Hub::AttachmentFile file, ctx.hub.DownloadAttachment(p, RefParam(req, "id")));
-          return AttachmentDownload(std::move(file));
+          return AttachmentDownload(std::move(file), DownloadForm::kMisp);
         }));
   r.Add("POST", "/attributes/restSearch", "misp.attributes.restSearch", Authed(ctx, [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
     BW_ASSIGN_OR_RETURN(json::value body, ParseJsonBody(ctx, req));

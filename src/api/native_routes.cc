@@ -288,7 +288,7 @@ void RegisterNativeRoutes(http::Router& r, ApiContext& ctx) {
   // The attribute's indicator lifecycle now: decay scores, expiry, and why it is out of detection if it is.
   add("GET", "/attributes/{id}/attachment", "attributes.attachment", [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
     BW_ASSIGN_OR_RETURN(hub::Hub::AttachmentFile file, ctx.hub.DownloadAttachment(p, std::string(req.Param("id"))));
-    return AttachmentDownload(std::move(file));
+    return AttachmentDownload(std::move(file), DownloadForm::kStored);
   });
   add("GET", "/attributes/{id}/lifecycle", "attributes.lifecycle", [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
     BW_ASSIGN_OR_RETURN(auto v, ctx.hub.ViewAttribute(p, std::string(req.Param("id"))));

@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 
 #include "common/crypto.h"
+#include "hub/sample_zip.h"
 
 namespace bulwark::feeds {
 namespace {
@@ -90,7 +91,7 @@ Result<json::object> FeedAttribute(const model::Attribute& a, const AttachmentRe
   if (!tags.empty()) o["Tag"] = std::move(tags);
   if (attachments) {
     BW_ASSIGN_OR_RETURN(std::optional<std::string> bytes, attachments(a));
-    if (bytes) o["data"] = Base64Encode(*bytes);
+    if (bytes) o["data"] = Base64Encode(hub::MispAttributeData(a, std::move(*bytes)));
   }
   return o;
 }

@@ -8,7 +8,8 @@
 //     disable_correlation, deleted, timestamp, first_seen/last_seen when set, object_relation inside objects
 //     and Tag []; objects carry uuid, name, meta-category, description, template_uuid, template_version,
 //     comment, timestamp, deleted, first_seen/last_seen, ObjectReference [] and Attribute []; attachment and
-//     malware-sample attributes carry their `data` (base64 of the stored bytes), so a feed keeps samples;
+//     malware-sample attributes carry their `data` as MISP does (base64 of the stored bytes for an attachment,
+//     of the sample's encrypted zip for a malware-sample, hub/sample_zip.h), so a feed keeps samples;
 //   - manifest.json: {"<uuid>": {Orgc, Tag, info, date, analysis, threat_level_id, timestamp}};
 //   - hashes.csv: "md5(value),event_uuid" per attribute value, composite values hashed per part.
 // Only what the principal may see is written (events, attributes, objects and tags are read through the
@@ -46,8 +47,8 @@ struct FeedWriteReport {
 using AttachmentReader = std::function<Result<std::optional<std::string>>(const model::Attribute&)>;
 
 // The feed form of one event (what <uuid>.json holds inside "Event"). `orgc` may be null (then Orgc is
-// omitted). With `attachments`, attachment and malware-sample attributes carry their `data` (base64), as in
-// MISP's feeds; a read error is returned.
+// omitted). With `attachments`, attachment and malware-sample attributes carry their `data` (base64; a sample
+// as its zip), as in MISP's feeds; a read error is returned.
 Result<boost::json::object> FeedEventJson(const model::Event& event, const model::Organisation* orgc,
                                           const AttachmentReader& attachments = nullptr);
 

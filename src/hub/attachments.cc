@@ -4,6 +4,7 @@
 #include "hub/hub.h"
 #include "hub/hub_impl.h"
 #include "hub/internal.h"
+#include "hub/sample_zip.h"
 
 namespace bulwark::hub {
 
@@ -12,14 +13,14 @@ using namespace internal;
 Status Hub::Impl::StageAttachment(const misp::AttributeInput& in, const model::Attribute& a,
                                   std::vector<StagedAttachment>& staged) {
   if (in.data.empty() || !CarriesData(a.type)) return Ok();
-  std::optional<std::string> bytes = Base64Decode(in.data);
-  if (!bytes) return MakeError(ErrorCode::kInvalid, "data is not valid base64", "data");
+  const SampleUpload upload = in.encrypt ? SampleUpload::kRawFile : SampleUpload::kDetect;
+  BW_ASSIGN_OR_RETURN(std::string bytes, StoredAttributeData(in.data, a.type, upload));
   if (!attachments_) {
     return MakeError(ErrorCode::kUnavailable,
                      "this hub has no attachment storage: the data of a " + a.type + " attribute cannot be kept",
                      "data");
   }
-  BW_ASSIGN_OR_RETURN(store::AttachmentRef ref, attachments_->Put(*bytes));
+  BW_ASSIGN_OR_RETURN(store::AttachmentRef ref, attachments_->Put(bytes));
   staged.push_back(StagedAttachment{&a, std::move(ref)});
   return Ok();
 }

@@ -9,6 +9,7 @@
 #include "common/crypto.h"
 #include "hub/hub.h"
 #include "hub/hub_test_util.h"
+#include "hub/sample_zip.h"
 
 namespace bulwark::hub {
 namespace {
@@ -251,6 +252,83 @@ TEST_F(AttachmentsTest, NewDataForAMalwareSampleRecomputesTheMd5InItsValue) {
   auto comment = t_.hub->EditAttribute(a_, uuid, AttributeJson(R"({"comment": "triaged"})"));
   ASSERT_TRUE(comment.ok());
   EXPECT_EQ(comment->value2, Md5Hex("third build"));
+}
+
+// A malware-sample attribute in an event: value `value`, data `bytes` (base64), `extra` JSON members appended.
+std::string SampleJson(std::string_view value, std::string_view bytes, std::string_view extra = "") {
+  return R"({"type": "malware-sample", "value": ")" + std::string(value) + R"(", "data": ")" + Base64Encode(bytes) +
+         "\"" + std::string(extra) + "}";
+}
+
+const std::string kDropper = std::string("MZ\x90\0\x03\0\0\0", 8) + "dropper stage two";
+
+TEST_F(AttachmentsTest, AnEncryptedUploadIsTheRawFileAndIsServedAsMispsZip) {
+  // PyMISP's upload: the raw file, "encrypt": true. MISP zips it; the hub stores it and zips it when serving.
+  auto e = t_.hub->AddEvent(a_, EventJson(R"({"info": "x", "Attribute": [)" +
+                                      SampleJson("invoice.exe", kDropper, R"(, "encrypt": true)") + "]}"));
+  ASSERT_TRUE(e.ok()) << e.error().message;
+  const model::Attribute& a = e->attributes[0];
+  EXPECT_EQ(a.value1, "invoice.exe");
+  EXPECT_EQ(a.value2, Md5Hex(kDropper));
+  auto stored = t_.hub->AttachmentData(a);
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_EQ(**stored, kDropper);
+  const std::string served = MispAttributeData(a, **stored);
+  EXPECT_EQ(served.substr(0, 4), std::string("PK\x03\x04", 4));
+  auto inner = UnwrapSampleZip(served);
+  ASSERT_TRUE(inner.ok() && inner->has_value());
+  EXPECT_EQ(**inner, kDropper);
+  // A zip sent with "encrypt": true is a file that happens to be a zip: kept as it is.
+  const std::string zip = BuildSampleZip(kDropper, "invoice.exe");
+  auto as_file = t_.hub->AddEvent(a_, EventJson(R"({"info": "y", "Attribute": [)" +
+                                            SampleJson("archive.zip", zip, R"(, "encrypt": 1)") + "]}"));
+  ASSERT_TRUE(as_file.ok()) << as_file.error().message;
+  EXPECT_EQ(as_file->attributes[0].value2, Md5Hex(zip));
+  EXPECT_EQ(t_.hub->DownloadAttachment(a_, as_file->attributes[0].uuid)->bytes, zip);
+}
+
+TEST_F(AttachmentsTest, AMispZipIsStoredAsTheSampleInside) {
+  // From MISP or its feeds the data is the zip already, with or without the md5 in the value.
+  const std::string zip = BuildSampleZip(kDropper, "invoice.exe");
+  auto e = t_.hub->AddEvent(a_, EventJson(R"({"info": "from MISP", "Attribute": [)" +
+                                      SampleJson("invoice.exe", zip) + ", " +
+                                      SampleJson("invoice.exe|" + Md5Hex(kDropper), zip) + "]}"));
+  ASSERT_TRUE(e.ok()) << e.error().message;
+  for (const model::Attribute& a : e->attributes) {
+    EXPECT_EQ(a.value2, Md5Hex(kDropper));  // the sample's md5, not the zip's
+    EXPECT_EQ(t_.hub->DownloadAttachment(a_, a.uuid)->bytes, kDropper);
+  }
+  EXPECT_EQ(StoredFiles(), 1u);  // the same sample, one file
+  // An edit with new zipped data unwraps it too.
+  auto edited = t_.hub->EditAttribute(a_, e->attributes[0].uuid,
+                                      AttributeJson(R"({"data": ")" + Base64Encode(BuildSampleZip("v2", "n")) + R"("})"));
+  ASSERT_TRUE(edited.ok()) << edited.error().message;
+  EXPECT_EQ(edited->value2, Md5Hex("v2"));
+  EXPECT_EQ(t_.hub->DownloadAttachment(a_, e->attributes[0].uuid)->bytes, "v2");
+}
+
+TEST_F(AttachmentsTest, AnAttachmentIsNeverUnwrapped) {
+  const std::string zip = BuildSampleZip(kDropper, "invoice.exe");
+  auto e = t_.hub->AddEvent(a_, EventJson(R"({"info": "x", "Attribute": [)" + AttachmentJson("bundle.zip", zip) + "]}"));
+  ASSERT_TRUE(e.ok()) << e.error().message;
+  EXPECT_EQ(t_.hub->DownloadAttachment(a_, e->attributes[0].uuid)->bytes, zip);
+  EXPECT_EQ(MispAttributeData(e->attributes[0], zip), zip);
+}
+
+TEST_F(AttachmentsTest, AMispZipThatDoesNotOpenIsRefusedWithNothingWritten) {
+  std::string bad = BuildSampleZip(kDropper, "invoice.exe");
+  bad[14] = static_cast<char>(bad[14] ^ 1);  // the sample's CRC, in both headers
+  bad[bad.find(std::string("PK\x01\x02", 4)) + 16] ^= 1;
+  auto e = t_.hub->AddEvent(a_, EventJson(R"({"info": "x", "Attribute": [)" + AttachmentJson("mail.eml", kMail) +
+                                      ", " + SampleJson("invoice.exe|" + Md5Hex(kDropper), bad) + "]}"));
+  ASSERT_FALSE(e.ok());
+  EXPECT_EQ(e.error().code, ErrorCode::kInvalid);
+  EXPECT_EQ(e.error().field, "Attribute[1].data");
+  EXPECT_NE(e.error().message.find("MISP's malware-sample form"), std::string::npos) << e.error().message;
+  EXPECT_EQ(StoredFiles(), 0u);  // refused before the first attachment was written
+  size_t events = 0;
+  ASSERT_TRUE(t_.hub->IndexEvents(a_, {}, [&](const model::Event&) { return ++events > 0; }).ok());
+  EXPECT_EQ(events, 0u);
 }
 
 }  // namespace

@@ -264,7 +264,7 @@ Result<Hub::AttachmentFile> Hub::DownloadAttachment(const Principal& p, const st
     return MakeError(ErrorCode::kUnavailable, "this hub has no attachment storage to read the attachment from");
   }
   BW_ASSIGN_OR_RETURN(std::string bytes, files->Get(*stored));
-  return AttachmentFile{attribute.value1, std::move(bytes)};
+  return AttachmentFile{attribute.value1, std::move(bytes), attribute.type};
 }
 
 Result<model::Object> Hub::AddObject(const Principal& p, const EventRef& ref, misp::ObjectInput input) {

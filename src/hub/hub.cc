@@ -8,6 +8,7 @@
 #include "common/uuid.h"
 #include "hub/hub_impl.h"
 #include "hub/internal.h"
+#include "hub/sample_zip.h"
 #include "model/attribute_types.h"
 #include "model/value.h"
 
@@ -205,12 +206,12 @@ Result<model::Attribute> BuildAttribute(const misp::AttributeInput& in, const mo
   }
   if (!in.present.count("value")) return MakeError(ErrorCode::kInvalid, "an attribute needs a value", "value");
   std::string raw = in.raw_value;
-  if (a.type == "malware-sample" && !in.data.empty() && raw.find('|') == std::string::npos) {
-    // PyMISP uploads a sample as value "name" plus base64 data; MISP's value is "name|md5 of the data".
-    // The bytes themselves are kept by Hub::Impl::StageAttachment (attachments.cc).
-    auto bytes = Base64Decode(in.data);
-    if (!bytes) return MakeError(ErrorCode::kInvalid, "data is not valid base64", "data");
-    raw += "|" + Md5Hex(*bytes);
+  if (a.type == "malware-sample" && !in.data.empty()) {
+    // Checked here, before any byte is stored; the bytes are kept by Hub::Impl::StageAttachment (attachments.cc).
+    const SampleUpload upload = in.encrypt ? SampleUpload::kRawFile : SampleUpload::kDetect;
+    BW_ASSIGN_OR_RETURN(std::string bytes, StoredAttributeData(in.data, a.type, upload));
+    // PyMISP uploads a sample as value "name" plus base64 data; MISP's value is "name|md5 of the sample".
+    if (raw.find('|') == std::string::npos) raw += "|" + Md5Hex(bytes);
   }
   BW_ASSIGN_OR_RETURN(model::NormalisedValue v, model::NormaliseValue(a.type, raw));
   a.value1 = std::move(v.value1);
@@ -242,6 +243,7 @@ misp::AttributeInput MergeAttributeInput(const model::Attribute& current, const 
   merged.present = {"value", "to_ids", "distribution"};
   merged.tags = input.tags;
   merged.data = input.data;  // new data replaces the stored data; none keeps it
+  merged.encrypt = input.encrypt;
   if (has.count("type")) merged.attribute.type = in.type;
   if (has.count("category")) merged.attribute.category = in.category;
   if (has.count("to_ids")) merged.attribute.to_ids = in.to_ids;

@@ -138,6 +138,7 @@ class Hub {
   struct AttachmentFile {
     std::string filename;
     std::string bytes;
+    std::string type;  // the attribute's type: attachment or malware-sample
   };
   Result<AttachmentFile> DownloadAttachment(const Principal& p, const std::string& ref);
   // The bytes of `attribute`'s data, nullopt when it has none (only attachment and malware-sample have data).

@@ -79,6 +79,7 @@ struct AttributeInput {
   std::string raw_value;          // same as attribute.value1
   std::vector<TagRef> tags;       // Tag[] plus Galaxy[].GalaxyCluster[].tag_name, deduplicated by name
   std::string data;               // base64 "data" of attachment / malware-sample, empty if none
+  bool encrypt = false;           // "encrypt": data is a raw malware sample, not MISP's zip (PyMISP's upload)
   KeySet present;  // keys present in the input object ("value", "to_ids", ...), even if null
   bool has_timestamp = false;
 };

@@ -135,6 +135,7 @@ Result<AttributeInput> ParseAttributeObject(const json::object& o, std::string_v
   BW_RETURN_IF_ERROR(ReadMicros(o, "first_seen", path, a.first_seen_micros));
   BW_RETURN_IF_ERROR(ReadMicros(o, "last_seen", path, a.last_seen_micros));
   BW_RETURN_IF_ERROR(ReadString(o, "data", path, in.data, kMaxDataBytes));
+  BW_RETURN_IF_ERROR(ReadBool(o, "encrypt", path, in.encrypt));
   BW_RETURN_IF_ERROR(ParseTagList(o, "Tag", path, in.tags));
   BW_RETURN_IF_ERROR(ParseGalaxyTags(o, path, in.tags));
   return in;

@@ -73,7 +73,7 @@ class AttachmentSweepTest(unittest.TestCase):
         self.assertFalse(os.path.exists(self.mail_file))
         self.assertFalse(os.path.exists(self.leftover))
         self.assertTrue(os.path.isfile(self.sample_file))
-        r = self.hub.get("/attributes/downloadAttachment/download/%s" % self.sample_attr["id"])
+        r = self.hub.get("/api/v1/attributes/%s/attachment" % self.sample_attr["id"])  # the stored bytes
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.body, self.sample)
 
@@ -99,7 +99,7 @@ class AttachmentSweepTest(unittest.TestCase):
             time.sleep(0.1)
         self.assertFalse(os.path.exists(self.mail_file), "serve did not sweep the orphan at start")
         self.assertTrue(os.path.isfile(self.sample_file))
-        r = self.hub.get("/attributes/downloadAttachment/download/%s" % self.sample_attr["id"])
+        r = self.hub.get("/api/v1/attributes/%s/attachment" % self.sample_attr["id"])  # the stored bytes
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.body, self.sample)
 

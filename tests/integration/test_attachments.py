@@ -1,18 +1,33 @@
 """Attribute data (attachment, malware-sample) kept by the hub: a real phishing e-mail uploaded through events/add
 comes back byte-identical from attributes/downloadAttachment, in views (as MISP: events/view and attributes/view
 embed it unless told not to) and in restSearch when asked (withAttachments), never to an organisation that may
-not see the event, and still after a restart. Bad base64 is a 422 that writes nothing."""
+not see the event, and still after a restart. A malware sample comes back in MISP's form, the zip PyMISP opens
+with the password "infected" (test_attachments_samples.py has the zip cases). Bad base64 is a 422 that writes
+nothing."""
 import base64
+import hashlib
+import io
 import json
 import os
 import tempfile
 import unittest
+import zipfile
 
 from harness import Hub, read_testdata
 
 MAIL = ("mail", "spamassassin", "spam", "phishing_openphish.eml")
 BINARY = ("flows", "netflow-payloads", "ipfix.dat")
 
+
+
+def unzip_sample(data):
+    """What PyMISP's MISPAttribute.malware_binary does with a sample's data: the entry that is not
+    <md5>.filename.txt, opened with the password "infected"; also returns the file name entry."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        names = z.namelist()
+        sample = [n for n in names if not n.endswith(".filename.txt")]
+        assert len(sample) == 1 and names == [sample[0], sample[0] + ".filename.txt"], names
+        return z.read(sample[0], pwd=b"infected"), z.read(sample[0] + ".filename.txt", pwd=b"infected")
 
 
 def stored_files(hub):
@@ -59,9 +74,14 @@ class AttachmentsTest(unittest.TestCase):
         self.assertEqual(by_uuid.status, 200, by_uuid)
         self.assertEqual(by_uuid.body, self.sample)
         # MISP's upload form: value "name" plus data becomes name|md5; the file name offered is the name.
-        import hashlib
         self.assertEqual(self.sample_attr["value"], "ipfix.dat|" + hashlib.md5(self.sample).hexdigest())
         self.assertIn('filename="ipfix.dat"', by_uuid.headers["Content-Disposition"])
+        # MISP's download route serves a sample as its zip, named <name>.zip; the native route the raw file.
+        zipped = self.download(self.sample_attr["id"])
+        self.assertEqual(zipped.status, 200, zipped)
+        self.assertEqual(zipped.headers["Content-Type"], "application/zip")
+        self.assertIn('filename="ipfix.dat.zip"', zipped.headers["Content-Disposition"])
+        self.assertEqual(unzip_sample(zipped.body), (self.sample, b"ipfix.dat"))
         # events/add replies do not embed the data (MISP's add reply does not either).
         self.assertNotIn("data", self.mail_attr)
 
@@ -69,7 +89,7 @@ class AttachmentsTest(unittest.TestCase):
         ev = self.hub.get("/events/view/%s" % self.event["id"]).json()["Event"]
         got = {a["type"]: a for a in ev["Attribute"]}
         self.assertEqual(base64.b64decode(got["attachment"]["data"]), self.mail)
-        self.assertEqual(base64.b64decode(got["malware-sample"]["data"]), self.sample)
+        self.assertEqual(unzip_sample(base64.b64decode(got["malware-sample"]["data"]))[0], self.sample)
         self.assertNotIn("data", got["domain"])
         for off in ("withAttachments=0", "includeAttachments=0"):
             ev = self.hub.get("/events/view/%s?%s" % (self.event["id"], off)).json()["Event"]
@@ -94,7 +114,7 @@ class AttachmentsTest(unittest.TestCase):
         self.assertFalse(any("data" in a for a in events[0]["Event"]["Attribute"]))
         events = self.hub.post("/events/restSearch", dict(query, withAttachments=True)).json()["response"]
         got = {a["type"]: a for a in events[0]["Event"]["Attribute"]}
-        self.assertEqual(base64.b64decode(got["malware-sample"]["data"]), self.sample)
+        self.assertEqual(unzip_sample(base64.b64decode(got["malware-sample"]["data"]))[0], self.sample)
 
     def test_an_organisation_that_may_not_see_the_event_gets_404(self):
         for native in (False, True):
@@ -125,7 +145,7 @@ class AttachmentsTest(unittest.TestCase):
              "data": base64.b64encode(self.sample).decode()}]}})
         self.assertEqual(r.status, 200, r)
         sample = [a for a in r.json()["Object"]["Attribute"] if a["type"] == "malware-sample"][0]
-        self.assertEqual(self.download(sample["id"]).body, self.sample)
+        self.assertEqual(self.download(sample["id"], native=True).body, self.sample)
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
             json.dump({"Event": {"info": "imported with an attachment", "Attribute": [
                 {"type": "attachment", "value": "imported.eml", "data": base64.b64encode(self.mail).decode()}]}}, f)
@@ -147,15 +167,28 @@ class AttachmentsTest(unittest.TestCase):
             with open(os.path.join(out, self.event["uuid"] + ".json")) as f:
                 written = {a["type"]: a for a in json.load(f)["Event"]["Attribute"]}
             self.assertEqual(base64.b64decode(written["attachment"]["data"]), self.mail)
-            self.assertEqual(base64.b64decode(written["malware-sample"]["data"]), self.sample)
+            # A sample is written as MISP writes it, the zip, and the zip is the same on every export.
+            self.assertEqual(unzip_sample(base64.b64decode(written["malware-sample"]["data"]))[0], self.sample)
             self.assertNotIn("data", written["domain"])
+            again = tempfile.mkdtemp(prefix="bulwark-feed-attachments-")
+            try:
+                r = self.hub.cli("export", "misp-feed", again, check=False)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                with open(os.path.join(again, self.event["uuid"] + ".json")) as f:
+                    rewritten = {a["type"]: a for a in json.load(f)["Event"]["Attribute"]}
+                self.assertEqual(rewritten["malware-sample"]["data"], written["malware-sample"]["data"])
+            finally:
+                import shutil
+                shutil.rmtree(again, ignore_errors=True)
             with Hub() as fresh:
                 r = fresh.cli("import", "feed", out, "--name", "partner", check=False)
                 self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
                 view = fresh.get("/events/view/" + self.event["uuid"]).json()["Event"]
                 by_type = {a["type"]: a for a in view["Attribute"]}
+                # The importing hub unwrapped the sample: it stores and serves the same raw bytes.
+                self.assertEqual(by_type["malware-sample"]["value"], self.sample_attr["value"])
                 for kind, want in (("attachment", self.mail), ("malware-sample", self.sample)):
-                    got = fresh.get("/attributes/downloadAttachment/download/%s" % by_type[kind]["id"])
+                    got = fresh.get("/api/v1/attributes/%s/attachment" % by_type[kind]["id"])
                     self.assertEqual(got.status, 200, got)
                     self.assertEqual(got.body, want, kind)
         finally:
