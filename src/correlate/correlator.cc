@@ -207,10 +207,10 @@ CorrelatorStats Correlator::stats() const {
   return stats_;
 }
 
-void Correlator::Publish(std::shared_ptr<const Snapshot> next, size_t cloned) {
+void Correlator::Publish(std::shared_ptr<const Snapshot> next, size_t written) {
   snapshot_.store(std::move(next));
   std::lock_guard<std::mutex> lock(stats_mu_);
-  stats_.last_cloned_shards = cloned;
+  stats_.last_written_entries = written;
 }
 
 Status Correlator::Build(store::Store& store) {
@@ -236,8 +236,8 @@ Status Correlator::BuildLocked(store::Store& store) {
     std::erase_if(offers, [&](const WrittenState& o) { return o.seq <= seq; });
     KeepOffers(std::move(offers));
   }
-  size_t cloned = ed.cloned_shards();
-  Publish(ed.Publish(seq), cloned);
+  size_t written = ed.written_entries();
+  Publish(ed.Publish(seq), written);
   built_.store(true);
   std::lock_guard<std::mutex> stats_lock(stats_mu_);
   ++stats_.builds;
@@ -266,7 +266,13 @@ Status Correlator::CatchUp(store::Store& store) {
     if (total > kMaxIncrementalChanges) return BuildLocked(store);
     if (changes.size() < kPage) break;
   }
-  if (last == base->seq()) return Ok();
+  if (last == base->seq()) {
+    if (compactor_.has_finished()) {  // swap in finished merges; the content stays the same
+      SnapshotEditor ed(base, options_, &compactor_);
+      snapshot_.store(ed.Publish(last));
+    }
+    return Ok();
+  }
 
   // Offers are taken after the changes were read, so that those of the writes just read are there. Offers
   // newer than this run are used too (newer state is fine, as for a re-read) and kept for the next run, whose
@@ -275,7 +281,7 @@ Status Correlator::CatchUp(store::Store& store) {
   const OfferIndex offered(offers);
   int64_t rows_read = 0;
   int64_t offered_used = 0;
-  SnapshotEditor ed(base, options_);
+  SnapshotEditor ed(base, options_, &compactor_);
   Status read = store.Read([&](store::ReadTxn& t) -> Status {
     for (Id e : work.edited_events) {
       if (work.reload_events.count(e) != 0) continue;
@@ -355,8 +361,8 @@ Status Correlator::CatchUp(store::Store& store) {
     if (o.seq > last) newer.push_back(std::move(o));
   }
   KeepOffers(std::move(newer));
-  size_t cloned = ed.cloned_shards();
-  Publish(ed.Publish(last), cloned);
+  size_t written = ed.written_entries();
+  Publish(ed.Publish(last), written);
   std::lock_guard<std::mutex> stats_lock(stats_mu_);
   ++stats_.catch_ups;
   stats_.changes_read += static_cast<int64_t>(total);

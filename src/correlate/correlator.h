@@ -16,6 +16,8 @@
 // object (if any) is not deleted, and its type correlates. Applying a change twice is harmless, so reading
 // state newer than the changes read is fine: the next CatchUp converges.
 //
+// Compaction: the correlator's Compactor merges the snapshot's levels on threads of its own (index.h); CatchUp
+// swaps finished merges in, also when there are no changes to read.
 // Thread-safety: Build and CatchUp may be called from any thread; they are serialised with each other.
 // snapshot() never blocks on them (an atomic shared_ptr load) and never returns null.
 // Errors: those of the store (kInternal); the published snapshot is unchanged on error.
@@ -52,7 +54,7 @@ struct CorrelatorStats {
   int64_t changes_read = 0;
   int64_t offered_rows_used = 0;  // attributes applied from offers instead of re-read from the store
   int64_t rows_read = 0;          // attributes re-read from the store by CatchUp
-  size_t last_cloned_shards = 0;  // shards copied by the last publication
+  size_t last_written_entries = 0;  // entries (attributes, keys, events) the last publication wrote
 };
 
 class Correlator {
@@ -72,6 +74,10 @@ class Correlator {
 
   std::shared_ptr<const Snapshot> snapshot() const { return snapshot_.load(); }
   bool built() const { return built_.load(); }
+  // Whether a merge of the index's levels has finished and waits for CatchUp to swap it in.
+  bool merge_finished() const { return compactor_.has_finished(); }
+  // Blocks until no merge runs (tests and benchmarks).
+  void WaitForMerges() const { compactor_.WaitIdle(); }
   CorrelatorStats stats() const;
 
   static constexpr size_t kMaxIncrementalChanges = 200000;
@@ -79,7 +85,7 @@ class Correlator {
 
  private:
   Status BuildLocked(store::Store& store);
-  void Publish(std::shared_ptr<const Snapshot> next, size_t cloned);
+  void Publish(std::shared_ptr<const Snapshot> next, size_t written);
 
   std::shared_ptr<const Options> options_;
   std::vector<WrittenState> TakeOffers();
@@ -93,6 +99,7 @@ class Correlator {
   std::atomic<bool> built_{false};
   mutable std::mutex stats_mu_;
   CorrelatorStats stats_;
+  Compactor compactor_;  // last: its threads stop first
 };
 
 }  // namespace bulwark::correlate

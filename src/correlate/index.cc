@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "correlate/index_base.h"
+#include "correlate/index_levels.h"
 
 namespace bulwark::correlate {
 
@@ -14,42 +15,10 @@ using internal::Base;
 using internal::BaseBuilder;
 using internal::CountedKey;
 using internal::kNone;
-
-struct TransparentHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
-};
-
-// A key in the write overlay: the overlay attributes carrying it, and how many of the base's postings of the
-// same key the overlay hides (their attributes were edited or removed).
-struct DeltaKey {
-  std::vector<Posting> postings;
-  uint32_t base_hidden = 0;
-};
-
-// An attribute in the write overlay; `removed` makes it a tombstone that hides the base attribute (its facets
-// are then null). Facets are shared, never changed in place: cloning a shard (copy-on-write) copies a pointer
-// per attribute instead of its strings.
-struct DeltaAttribute {
-  IndexedAttribute head;
-  std::shared_ptr<const Facets> facets;
-  bool removed = false;
-};
-
-struct DeltaEvent {
-  std::vector<Id> attributes;  // overlay attributes, ascending
-  int8_t disabled = -1;        // -1: as the base says
-};
-
-struct Shard {
-  std::unordered_map<std::string, DeltaKey, TransparentHash, std::equal_to<>> postings;
-  std::unordered_map<Id, DeltaAttribute> attributes;
-  std::unordered_map<Id, DeltaEvent> events;
-};
-
-struct ShardGroup {
-  std::array<std::shared_ptr<const Shard>, Snapshot::kGroupSize> shards;
-};
+using internal::Merger;
+using internal::Run;
+using internal::RunAttribute;
+using internal::RunKey;
 
 struct LookupState {
   Id own_event = 0;
@@ -76,19 +45,7 @@ struct LookupState {
   }
 };
 
-namespace {
-
-constexpr int kV4BucketBits = 16;
-constexpr int kV6BucketBits = 32;
-
-size_t ShardOfKey(std::string_view key) { return std::hash<std::string_view>()(key) & (Snapshot::kShardCount - 1); }
-size_t ShardOfId(Id id, uint64_t salt) {
-  uint64_t x = static_cast<uint64_t>(id) * 0x9E3779B97F4A7C15ULL + salt;
-  x ^= x >> 29;
-  return static_cast<size_t>(x) & (Snapshot::kShardCount - 1);
-}
-size_t ShardOfAttribute(Id id) { return ShardOfId(id, 0x1234567); }
-size_t ShardOfEvent(Id id) { return ShardOfId(id, 0x7654321); }
+namespace internal {
 
 std::string BucketKey(const IpAddress& ip) {
   std::string key = ip.is_v4() ? "b4" : "b6";
@@ -101,15 +58,21 @@ std::string BucketKey(const IpAddress& ip) {
   return key;
 }
 
-// The overlay keys of a facet set, without duplicates: the base's kinds without 'i', plus IP buckets.
-std::vector<std::string> DeltaKeysOf(const Facets& f) {
+std::vector<std::string> RunKeysOf(const Facets& f) {
   std::vector<std::string> keys;
-  internal::ForEachKey(f, false, [&](std::string_view key) { keys.emplace_back(key); });
+  ForEachKey(f, false, [&](std::string_view key) { keys.emplace_back(key); });
   for (const auto& ip : f.ips) keys.push_back(BucketKey(ip));
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
   return keys;
 }
+
+}  // namespace internal
+
+namespace {
+
+constexpr int kV4BucketBits = 16;
+constexpr int kV6BucketBits = 32;
 
 // The last address of a prefix (every host bit set).
 IpAddress LastAddress(const Cidr& cidr) {
@@ -124,18 +87,11 @@ IpAddress LastAddress(const Cidr& cidr) {
   return IpAddress::V6(b);
 }
 
-void CountPrefix(const Cidr& c, std::array<uint32_t, 33>& v4, std::array<uint32_t, 129>& v6,
-                 int delta) {
+void CountPrefix(const Cidr& c, std::array<uint32_t, 33>& v4, std::array<uint32_t, 129>& v6, int delta) {
   uint32_t& slot = c.family() == IpFamily::kV4 ? v4[static_cast<size_t>(c.prefix_length())]
                                                : v6[static_cast<size_t>(c.prefix_length())];
   if (delta > 0 && slot != UINT32_MAX) ++slot;
   if (delta < 0 && slot > 0 && slot != UINT32_MAX) --slot;
-}
-
-std::shared_ptr<const ShardGroup> EmptyGroup() {
-  auto group = std::make_shared<ShardGroup>();
-  group->shards.fill(std::make_shared<const Shard>());
-  return group;
 }
 
 }  // namespace
@@ -153,33 +109,47 @@ const char* LinkKindName(LinkKind kind) {
 Snapshot::Snapshot() : options_(std::make_shared<Options>()) {}
 Snapshot::~Snapshot() = default;
 
-const Shard& Snapshot::shard(size_t index) const {
-  return *groups_[index / kGroupSize]->shards[index % kGroupSize];
-}
-
-template <typename F>
-void Snapshot::ForEachShard(F&& f) const {
-  for (const auto& group : groups_) {
-    for (const auto& s : group->shards) f(*s);
+void Snapshot::IndexHidingRuns() {
+  hiding_runs_.clear();
+  delta_attributes_ = 0;
+  for (size_t r = 0; r < runs_.size(); ++r) {
+    if (runs_[r]->hides) hiding_runs_.push_back(r);
+    delta_attributes_ += runs_[r]->attributes.size();
   }
 }
 
-const DeltaAttribute* Snapshot::FindDelta(Id attribute_id) const {
-  if (delta_attributes_ == 0) return nullptr;
-  const Shard& s = shard(ShardOfAttribute(attribute_id));
-  auto it = s.attributes.find(attribute_id);
-  return it == s.attributes.end() ? nullptr : &it->second;
+const RunAttribute* Snapshot::FindEntry(Id attribute_id, size_t end, size_t* run) const {
+  for (size_t r = end; r-- > 0;) {
+    auto it = runs_[r]->attributes.find(attribute_id);
+    if (it != runs_[r]->attributes.end()) {
+      if (run != nullptr) *run = r;
+      return &it->second;
+    }
+  }
+  return nullptr;
+}
+
+bool Snapshot::LiveAt(Id attribute_id, size_t level) const {
+  for (size_t r : hiding_runs_) {
+    if (level != kBaseLevel && r <= level) continue;
+    if (runs_[r]->attributes.contains(attribute_id)) return false;
+  }
+  return true;
+}
+
+bool Snapshot::BaseLive(uint32_t attr_index) const {
+  return hiding_runs_.empty() || LiveAt(base_->IdAt(attr_index), kBaseLevel);
 }
 
 const IndexedAttribute* Snapshot::Find(Id attribute_id) const {
-  if (const DeltaAttribute* d = FindDelta(attribute_id)) return d->removed ? nullptr : &d->head;
+  if (const RunAttribute* e = FindEntry(attribute_id, runs_.size(), nullptr)) return e->facets ? &e->head : nullptr;
   if (!base_) return nullptr;
   const uint32_t a = base_->IndexOf(attribute_id);
   return a == kNone ? nullptr : &base_->HeadAt(a);
 }
 
 Facets Snapshot::FacetsOf(Id attribute_id) const {
-  if (const DeltaAttribute* d = FindDelta(attribute_id)) return d->removed ? Facets{} : *d->facets;
+  if (const RunAttribute* e = FindEntry(attribute_id, runs_.size(), nullptr)) return e->facets ? *e->facets : Facets{};
   if (!base_) return {};
   const uint32_t a = base_->IndexOf(attribute_id);
   return a == kNone ? Facets{} : base_->FacetsAt(a);
@@ -192,43 +162,63 @@ std::vector<Id> Snapshot::AttributesOfEvent(Id event_id) const {
       if (BaseLive(a)) out.push_back(base_->IdAt(a));
     }
   }
-  const Shard& s = shard(ShardOfEvent(event_id));
-  auto it = s.events.find(event_id);
-  if (it != s.events.end() && !it->second.attributes.empty()) {
-    const size_t middle = out.size();
-    out.insert(out.end(), it->second.attributes.begin(), it->second.attributes.end());
-    std::inplace_merge(out.begin(), out.begin() + static_cast<ptrdiff_t>(middle), out.end());
+  bool sorted = true;
+  for (size_t r = 0; r < runs_.size(); ++r) {
+    auto it = runs_[r]->events.find(event_id);
+    if (it == runs_[r]->events.end()) continue;
+    for (Id id : it->second.attributes) {
+      if (!LiveAt(id, r)) continue;
+      sorted = sorted && (out.empty() || out.back() < id);
+      out.push_back(id);
+    }
   }
+  if (!sorted) std::sort(out.begin(), out.end());
   return out;
 }
 
 bool Snapshot::EventCorrelationDisabled(Id event_id) const {
-  const Shard& s = shard(ShardOfEvent(event_id));
-  auto it = s.events.find(event_id);
-  if (it != s.events.end() && it->second.disabled >= 0) return it->second.disabled != 0;
+  for (size_t r = runs_.size(); r-- > 0;) {
+    auto it = runs_[r]->events.find(event_id);
+    if (it != runs_[r]->events.end() && it->second.disabled >= 0) return it->second.disabled != 0;
+  }
   return base_ && base_->EventDisabled(event_id);
-}
-
-bool Snapshot::BaseLive(uint32_t attr_index) const {
-  return hidden_base_ == 0 || FindDelta(base_->IdAt(attr_index)) == nullptr;
 }
 
 Snapshot::KeyView Snapshot::ViewKey(std::string_view key) const {
   KeyView v;
+  const internal::HashedKey hashed(key);
   if (base_) {
-    const uint32_t k = base_->FindKey(key);
+    const uint32_t k = base_->FindKey(key, hashed.hash);
     if (k != kNone) v.base = base_->Postings(k);
   }
-  v.live = v.base.size();
-  if (delta_attributes_ != 0) {
-    const Shard& s = shard(ShardOfKey(key));
-    auto it = s.postings.find(key);
-    if (it != s.postings.end()) {
-      v.delta = &it->second;
-      v.live = v.live - it->second.base_hidden + it->second.postings.size();
-    }
+  size_t live = v.base.size();
+  size_t hidden = 0;
+  for (size_t r = 0; r < runs_.size(); ++r) {
+    auto it = runs_[r]->keys.find(hashed);
+    if (it == runs_[r]->keys.end()) continue;
+    v.runs.emplace_back(r, &it->second);
+    live += it->second.postings.size();
+    hidden += it->second.hidden;
   }
+  v.live = live - hidden;
   return v;
+}
+
+size_t Snapshot::LiveCount(std::string_view key) const {
+  size_t live = 0;
+  const internal::HashedKey hashed(key);
+  if (base_) {
+    const uint32_t k = base_->FindKey(key, hashed.hash);
+    if (k != kNone) live = base_->Postings(k).size();
+  }
+  size_t hidden = 0;
+  for (const auto& run : runs_) {
+    auto it = run->keys.find(hashed);
+    if (it == run->keys.end()) continue;
+    live += it->second.postings.size();
+    hidden += it->second.hidden;
+  }
+  return live - hidden;
 }
 
 template <typename F>
@@ -236,8 +226,11 @@ void Snapshot::ForEachLive(const KeyView& view, F&& f) const {
   for (uint32_t a : view.base) {
     if (BaseLive(a)) f(base_->IdAt(a), base_->HeadAt(a).event_id);
   }
-  if (view.delta != nullptr) {
-    for (const Posting& p : view.delta->postings) f(p.attribute_id, p.event_id);
+  for (const auto& [r, key] : view.runs) {
+    const bool check = !hiding_runs_.empty() && hiding_runs_.back() > r;
+    for (const Posting& p : key->postings) {
+      if (!check || LiveAt(p.attribute_id, r)) f(p.attribute_id, p.event_id);
+    }
   }
 }
 
@@ -247,14 +240,17 @@ void Snapshot::LookupKey(std::string_view key, LinkKind kind, std::string_view v
   ForEachLive(view, [&](Id attribute, Id event) { st.Hit(attribute, event, kind, via); });
 }
 
-void Snapshot::CollectDeltaBucket(const std::string& key, const Cidr& cidr, std::vector<Posting>& out) const {
-  const Shard& s = shard(ShardOfKey(key));
-  auto it = s.postings.find(key);
-  if (it == s.postings.end()) return;
+void Snapshot::CollectRunBucket(size_t run, const std::string& key, const Cidr& cidr,
+                                std::vector<Posting>& out) const {
+  const Run& r = *runs_[run];
+  auto it = r.keys.find(key);
+  if (it == r.keys.end()) return;
+  const bool check = !hiding_runs_.empty() && hiding_runs_.back() > run;
   for (const Posting& p : it->second.postings) {
-    const DeltaAttribute* a = FindDelta(p.attribute_id);
-    if (a == nullptr || a->removed) continue;
-    for (const auto& ip : a->facets->ips) {
+    if (check && !LiveAt(p.attribute_id, run)) continue;
+    auto a = r.attributes.find(p.attribute_id);
+    if (a == r.attributes.end() || !a->second.facets) continue;
+    for (const auto& ip : a->second.facets->ips) {
       if (cidr.Contains(ip)) {
         out.push_back(p);
         break;
@@ -268,44 +264,51 @@ void Snapshot::LookupCidr(const Cidr& cidr, LookupState& st) const {
   size_t count = 0;
   if (base_) {
     base_->ForEachIpKeyIn(cidr.network(), LastAddress(cidr), [&](uint32_t k) {
-      KeyView view{base_->Postings(k), nullptr, base_->Postings(k).size()};
-      if (delta_attributes_ != 0) view = ViewKey(base_->keys().Get(k));
-      count += view.live;
+      const auto postings = base_->Postings(k);
+      size_t live = postings.size();
+      if (!hiding_runs_.empty()) {
+        live = static_cast<size_t>(
+            std::count_if(postings.begin(), postings.end(), [&](uint32_t a) { return BaseLive(a); }));
+      }
+      count += live;
       if (count > st.limit) return;  // over-correlating: only the count matters from here
-      ForEachLive(view, [&](Id attribute, Id event) { inside.push_back({attribute, event}); });
+      for (uint32_t a : postings) {
+        if (BaseLive(a)) inside.push_back({base_->IdAt(a), base_->HeadAt(a).event_id});
+      }
     });
   }
-  if (delta_attributes_ != 0) {
-    std::vector<Posting> delta_inside;
+  if (!runs_.empty()) {
+    std::vector<Posting> run_inside;
     const bool v4 = cidr.family() == IpFamily::kV4;
     const int bucket_bits = v4 ? kV4BucketBits : kV6BucketBits;
     const int len = cidr.prefix_length();
-    if (len >= bucket_bits) {
-      CollectDeltaBucket(BucketKey(cidr.network()), cidr, delta_inside);
-    } else if (bucket_bits - len <= 16) {
-      // Enumerate the buckets the prefix spans: at most 65536 hash probes.
-      const uint64_t buckets = uint64_t{1} << (bucket_bits - len);
-      auto bytes = cidr.network().bytes();
-      const size_t first = v4 ? 12 : 0;
-      const size_t nbytes = v4 ? 2 : 4;
-      uint64_t start = 0;
-      for (size_t i = 0; i < nbytes; ++i) start = (start << 8) | bytes[first + i];
-      for (uint64_t i = 0; i < buckets; ++i) {
-        const uint64_t b = start + i;
-        std::string key = v4 ? "b4" : "b6";
-        for (size_t k = 0; k < nbytes; ++k) key += static_cast<char>((b >> (8 * (nbytes - 1 - k))) & 0xff);
-        CollectDeltaBucket(key, cidr, delta_inside);
-      }
-    } else {
-      // A very short IPv6 prefix: scan every IPv6 bucket of the overlay.
-      ForEachShard([&](const Shard& s) {
-        for (const auto& [key, postings] : s.postings) {
-          if (key.size() == 6 && key[0] == 'b' && key[1] == '6') CollectDeltaBucket(key, cidr, delta_inside);
+    for (size_t r = 0; r < runs_.size(); ++r) {
+      if (len >= bucket_bits) {
+        CollectRunBucket(r, internal::BucketKey(cidr.network()), cidr, run_inside);
+      } else if (bucket_bits - len <= 16) {
+        // Enumerate the buckets the prefix spans: at most 65536 hash probes per run.
+        const uint64_t buckets = uint64_t{1} << (bucket_bits - len);
+        auto bytes = cidr.network().bytes();
+        const size_t first = v4 ? 12 : 0;
+        const size_t nbytes = v4 ? 2 : 4;
+        uint64_t start = 0;
+        for (size_t i = 0; i < nbytes; ++i) start = (start << 8) | bytes[first + i];
+        std::string key;
+        for (uint64_t i = 0; i < buckets; ++i) {
+          const uint64_t b = start + i;
+          key = v4 ? "b4" : "b6";
+          for (size_t k = 0; k < nbytes; ++k) key += static_cast<char>((b >> (8 * (nbytes - 1 - k))) & 0xff);
+          CollectRunBucket(r, key, cidr, run_inside);
         }
-      });
+      } else {
+        // A very short IPv6 prefix: scan every IPv6 bucket of the run.
+        for (const auto& [key, postings] : runs_[r]->keys) {
+          if (key.size() == 6 && key[0] == 'b' && key[1] == '6') CollectRunBucket(r, key, cidr, run_inside);
+        }
+      }
     }
-    count += delta_inside.size();
-    if (count <= st.limit) inside.insert(inside.end(), delta_inside.begin(), delta_inside.end());
+    count += run_inside.size();
+    if (count <= st.limit) inside.insert(inside.end(), run_inside.begin(), run_inside.end());
   }
   // The CIDR's own attributes (equal CIDRs) are found through equality, not here.
   if (count == 0) return;
@@ -396,21 +399,24 @@ std::vector<TopValue> Snapshot::TopValues(size_t limit) const {
       if (postings.empty()) continue;
       std::string_view key = base_->keys().Get(static_cast<uint32_t>(k));
       if (key[0] != internal::kValueKey) continue;
-      if (delta_attributes_ == 0) {
-        consider(key, KeyView{postings, nullptr, postings.size()});
+      if (runs_.empty()) {
+        consider(key, KeyView{postings, {}, postings.size()});
       } else {
         consider(key, ViewKey(key));
       }
     }
   }
-  if (delta_attributes_ != 0) {
-    ForEachShard([&](const Shard& s) {
-      for (const auto& [key, dk] : s.postings) {
-        if (key.empty() || key[0] != internal::kValueKey || dk.postings.empty()) continue;
-        if (base_ && base_->FindKey(key) != kNone) continue;  // counted with the base's keys
-        consider(key, KeyView{{}, &dk, dk.postings.size()});
+  std::unordered_set<std::string_view> seen;  // keys of the runs only, considered once
+  for (const auto& run : runs_) {
+    for (const auto& [key, rk] : run->keys) {
+      if (key.empty() || key[0] != internal::kValueKey || rk.postings.empty()) continue;
+      if (base_) {  // a key with postings in the base was considered with the base's keys
+        const uint32_t k = base_->FindKey(key);
+        if (k != kNone && !base_->Postings(k).empty()) continue;
       }
-    });
+      if (!seen.insert(key).second) continue;
+      consider(key, ViewKey(key));
+    }
   }
   std::vector<TopValue> out;
   while (!heap.empty()) {
@@ -426,22 +432,20 @@ std::vector<TopValue> Snapshot::TopValues(size_t limit) const {
 
 // ---- SnapshotEditor ----
 
-SnapshotEditor::SnapshotEditor(std::shared_ptr<const Snapshot> base, std::shared_ptr<const Options> options)
-    : next_(std::make_shared<Snapshot>()),
-      owned_groups_(Snapshot::kGroupCount, nullptr),
-      owned_(Snapshot::kShardCount, nullptr) {
+SnapshotEditor::SnapshotEditor(std::shared_ptr<const Snapshot> base, std::shared_ptr<const Options> options,
+                               Compactor* compactor)
+    : next_(std::make_shared<Snapshot>()), compactor_(compactor) {
   if (!base) {
     bulk_ = std::make_unique<BaseBuilder>();
-    next_->groups_.assign(Snapshot::kGroupCount, EmptyGroup());
   } else {
     next_->base_ = base->base_;
-    next_->groups_ = base->groups_;
+    next_->runs_ = base->runs_;
+    next_->hiding_runs_ = base->hiding_runs_;
     next_->v4_prefixes_ = base->v4_prefixes_;
     next_->v6_prefixes_ = base->v6_prefixes_;
     next_->attribute_count_ = base->attribute_count_;
     next_->key_count_ = base->key_count_;
     next_->delta_attributes_ = base->delta_attributes_;
-    next_->hidden_base_ = base->hidden_base_;
     next_->seq_ = base->seq_;
   }
   next_->options_ = options ? std::move(options) : (base ? base->options_ : std::make_shared<const Options>());
@@ -449,35 +453,36 @@ SnapshotEditor::SnapshotEditor(std::shared_ptr<const Snapshot> base, std::shared
 
 SnapshotEditor::~SnapshotEditor() = default;
 
-Shard& SnapshotEditor::Mutable(size_t index) {
-  if (owned_[index] != nullptr) return *owned_[index];
-  const size_t g = index / Snapshot::kGroupSize;
-  if (owned_groups_[g] == nullptr) {
-    auto group = std::make_shared<ShardGroup>(*next_->groups_[g]);
-    owned_groups_[g] = group.get();
-    next_->groups_[g] = std::move(group);
+size_t SnapshotEditor::written_entries() const {
+  return head_ ? head_->attributes.size() + head_->keys.size() + head_->events.size() : 0;
+}
+
+Run& SnapshotEditor::Head() {
+  if (!head_) {
+    Materialize();
+    head_ = std::make_shared<Run>();
+    next_->runs_.push_back(head_);
   }
-  auto& slot = owned_groups_[g]->shards[index % Snapshot::kGroupSize];
-  auto copy = std::make_shared<Shard>(*slot);
-  Shard* raw = copy.get();
-  slot = std::move(copy);
-  owned_[index] = raw;
-  ++cloned_;
-  return *raw;
+  return *head_;
+}
+
+void SnapshotEditor::MarkHiding() {
+  if (head_->hides) return;
+  head_->hides = true;
+  next_->hiding_runs_.push_back(next_->runs_.size() - 1);
 }
 
 void SnapshotEditor::InstallBase(std::shared_ptr<const Base> base) {
   Snapshot& s = *next_;
   s.base_ = std::move(base);
-  s.groups_.assign(Snapshot::kGroupCount, EmptyGroup());
-  std::fill(owned_groups_.begin(), owned_groups_.end(), nullptr);
-  std::fill(owned_.begin(), owned_.end(), nullptr);
+  s.runs_.clear();
+  s.hiding_runs_.clear();
+  head_.reset();
   s.v4_prefixes_ = s.base_->v4_prefixes();
   s.v6_prefixes_ = s.base_->v6_prefixes();
   s.attribute_count_ = s.base_->attribute_count();
   s.key_count_ = s.base_->key_count();
   s.delta_attributes_ = 0;
-  s.hidden_base_ = 0;
 }
 
 void SnapshotEditor::Materialize() {
@@ -488,48 +493,67 @@ void SnapshotEditor::Materialize() {
 
 void SnapshotEditor::AddKeys(Id attribute_id, Id event_id, const Facets& facets) {
   Snapshot& s = *next_;
-  for (auto& key : DeltaKeysOf(facets)) {
-    if (CountedKey(key) && s.ViewKey(key).live == 0) ++s.key_count_;
-    Shard& shard = Mutable(ShardOfKey(key));
-    shard.postings[std::move(key)].postings.push_back({attribute_id, event_id});
+  Run& head = Head();
+  for (auto& key : internal::RunKeysOf(facets)) {
+    const bool counted = CountedKey(key);
+    auto [it, inserted] = head.keys.try_emplace(std::move(key));
+    // A key the head already lists live postings for is live: only the others need counting across levels.
+    if (counted && it->second.postings.empty() && s.LiveCount(it->first) == 0) ++s.key_count_;
+    it->second.postings.push_back({attribute_id, event_id});
   }
   for (const auto& c : facets.cidrs) CountPrefix(c, s.v4_prefixes_, s.v6_prefixes_, +1);
 }
 
 void SnapshotEditor::RemoveKeys(Id attribute_id, const Facets& facets) {
   Snapshot& s = *next_;
-  for (const auto& key : DeltaKeysOf(facets)) {
-    Shard& shard = Mutable(ShardOfKey(key));
-    auto it = shard.postings.find(key);
-    if (it == shard.postings.end()) continue;
+  Run& head = Head();
+  for (const auto& key : internal::RunKeysOf(facets)) {
+    auto it = head.keys.find(key);
+    if (it == head.keys.end()) continue;
     auto& v = it->second.postings;
     v.erase(std::remove_if(v.begin(), v.end(), [&](const Posting& p) { return p.attribute_id == attribute_id; }),
             v.end());
-    if (v.empty() && it->second.base_hidden == 0) shard.postings.erase(it);
-    if (CountedKey(key) && s.ViewKey(key).live == 0) --s.key_count_;
+    if (v.empty() && it->second.hidden == 0) head.keys.erase(it);
+    if (CountedKey(key) && s.LiveCount(key) == 0) --s.key_count_;
   }
   for (const auto& c : facets.cidrs) CountPrefix(c, s.v4_prefixes_, s.v6_prefixes_, -1);
 }
 
-// Hides base attribute `a` behind a tombstone, adjusting the live counts of its keys.
-void SnapshotEditor::HideBase(Id attribute_id, uint32_t attr_index) {
+// Hides the live version of an attribute in the levels below the head behind a tombstone, adjusting the live
+// counts of its keys. True when those levels have an entry or a version of it (live or not).
+bool SnapshotEditor::HideOlder(Id attribute_id) {
   Snapshot& s = *next_;
-  const Base& base = *s.base_;
-  Mutable(ShardOfAttribute(attribute_id)).attributes[attribute_id] = DeltaAttribute{{}, {}, true};
-  ++s.delta_attributes_;
-  ++s.hidden_base_;
-  --s.attribute_count_;
-  for (uint32_t k : base.KeysAt(attr_index)) {
-    std::string_view key = base.keys().Get(k);
-    if (CountedKey(key) && s.ViewKey(key).live == 1) --s.key_count_;
-    Shard& shard = Mutable(ShardOfKey(key));
-    auto it = shard.postings.find(key);
-    if (it == shard.postings.end()) it = shard.postings.emplace(std::string(key), DeltaKey{}).first;
-    ++it->second.base_hidden;
-    if (key[0] == internal::kCidrKey) {
-      if (auto c = Cidr::Parse(key.substr(1)); c.ok()) CountPrefix(*c, s.v4_prefixes_, s.v6_prefixes_, -1);
+  Run& head = Head();
+  const size_t end = s.runs_.size() - 1;
+  std::vector<std::string> keys;
+  const RunAttribute* older = s.FindEntry(attribute_id, end, nullptr);
+  if (older != nullptr) {
+    if (!older->facets) return true;  // removed already
+    for (auto& key : internal::RunKeysOf(*older->facets)) {
+      if (CountedKey(key)) keys.push_back(std::move(key));
+    }
+    for (const auto& c : older->facets->cidrs) CountPrefix(c, s.v4_prefixes_, s.v6_prefixes_, -1);
+  } else {
+    const uint32_t a = s.base_ ? s.base_->IndexOf(attribute_id) : kNone;
+    if (a == kNone) return false;
+    for (uint32_t k : s.base_->KeysAt(a)) {
+      std::string_view key = s.base_->keys().Get(k);
+      if (!CountedKey(key)) continue;
+      keys.emplace_back(key);
+      if (key[0] == internal::kCidrKey) {
+        if (auto c = Cidr::Parse(key.substr(1)); c.ok()) CountPrefix(*c, s.v4_prefixes_, s.v6_prefixes_, -1);
+      }
     }
   }
+  head.attributes[attribute_id] = RunAttribute{{}, nullptr};
+  MarkHiding();
+  ++s.delta_attributes_;
+  --s.attribute_count_;
+  for (auto& key : keys) {
+    if (s.LiveCount(key) == 1) --s.key_count_;
+    ++head.keys[std::move(key)].hidden;
+  }
+  return true;
 }
 
 void SnapshotEditor::Remove(Id attribute_id) {
@@ -537,33 +561,35 @@ void SnapshotEditor::Remove(Id attribute_id) {
     bulk_->Add(attribute_id, 0, Facets{});
     return;
   }
+  RemoveFromHead(attribute_id);
+}
+
+bool SnapshotEditor::RemoveFromHead(Id attribute_id) {
   Snapshot& s = *next_;
-  if (const DeltaAttribute* d = s.FindDelta(attribute_id)) {
-    if (d->removed) return;
-    Shard& shard = Mutable(ShardOfAttribute(attribute_id));
-    auto it = shard.attributes.find(attribute_id);
-    DeltaAttribute old = std::move(it->second);
-    if (s.base_ && s.base_->IndexOf(attribute_id) != kNone) {
-      it->second = DeltaAttribute{{}, {}, true};  // the base version stays hidden
-    } else {
-      shard.attributes.erase(it);
-      --s.delta_attributes_;
-    }
-    --s.attribute_count_;
-    RemoveKeys(attribute_id, *old.facets);
-    Shard& es = Mutable(ShardOfEvent(old.head.event_id));
-    auto ev = es.events.find(old.head.event_id);
-    if (ev != es.events.end()) {
-      auto& ids = ev->second.attributes;
-      auto pos = std::lower_bound(ids.begin(), ids.end(), attribute_id);
-      if (pos != ids.end() && *pos == attribute_id) ids.erase(pos);
-      if (ids.empty() && ev->second.disabled < 0) es.events.erase(ev);
-    }
-    return;
+  Run& head = Head();
+  auto it = head.attributes.find(attribute_id);
+  if (it == head.attributes.end()) return HideOlder(attribute_id);
+  if (!it->second.facets) return true;  // a tombstone: removed already, and hiding an older version
+  RunAttribute old = std::move(it->second);
+  const RunAttribute* older = s.FindEntry(attribute_id, s.runs_.size() - 1, nullptr);
+  const bool older_live =
+      older != nullptr ? older->facets != nullptr : s.base_ && s.base_->IndexOf(attribute_id) != kNone;
+  if (older_live) {
+    it->second = RunAttribute{{}, nullptr};  // the older version stays hidden
+  } else {
+    head.attributes.erase(it);
+    --s.delta_attributes_;
   }
-  if (!s.base_) return;
-  const uint32_t a = s.base_->IndexOf(attribute_id);
-  if (a != kNone) HideBase(attribute_id, a);
+  --s.attribute_count_;
+  RemoveKeys(attribute_id, *old.facets);
+  auto ev = head.events.find(old.head.event_id);
+  if (ev != head.events.end()) {
+    auto& ids = ev->second.attributes;
+    auto pos = std::lower_bound(ids.begin(), ids.end(), attribute_id);
+    if (pos != ids.end() && *pos == attribute_id) ids.erase(pos);
+    if (ids.empty() && ev->second.disabled < 0) head.events.erase(ev);
+  }
+  return older != nullptr || older_live;
 }
 
 void SnapshotEditor::Upsert(Id attribute_id, Id event_id, Facets facets) {
@@ -571,16 +597,19 @@ void SnapshotEditor::Upsert(Id attribute_id, Id event_id, Facets facets) {
     bulk_->Add(attribute_id, event_id, facets);
     return;
   }
-  Remove(attribute_id);
+  const bool older = RemoveFromHead(attribute_id);
   if (facets.empty()) return;
   Snapshot& s = *next_;
   AddKeys(attribute_id, event_id, facets);
-  Shard& shard = Mutable(ShardOfAttribute(attribute_id));
-  auto [it, inserted] = shard.attributes.try_emplace(attribute_id);
-  if (inserted) ++s.delta_attributes_;
-  it->second = DeltaAttribute{IndexedAttribute{event_id}, std::make_shared<const Facets>(std::move(facets)), false};
+  Run& head = *head_;
+  auto [it, inserted] = head.attributes.try_emplace(attribute_id);
+  if (inserted) {
+    ++s.delta_attributes_;
+    if (older) MarkHiding();  // the new entry hides an older entry or version, live or not
+  }
+  it->second = RunAttribute{IndexedAttribute{event_id}, std::make_shared<const Facets>(std::move(facets))};
   ++s.attribute_count_;
-  auto& ids = Mutable(ShardOfEvent(event_id)).events[event_id].attributes;
+  auto& ids = head.events[event_id].attributes;
   ids.insert(std::lower_bound(ids.begin(), ids.end(), attribute_id), attribute_id);
 }
 
@@ -595,67 +624,26 @@ void SnapshotEditor::SetEventCorrelationDisabled(Id event_id, bool disabled) {
     return;
   }
   if (next_->EventCorrelationDisabled(event_id) == disabled) return;
-  const bool base_flag = next_->base_ && next_->base_->EventDisabled(event_id);
-  Shard& es = Mutable(ShardOfEvent(event_id));
-  auto& entry = es.events[event_id];
-  entry.disabled = disabled == base_flag ? int8_t{-1} : static_cast<int8_t>(disabled);
-  if (entry.disabled < 0 && entry.attributes.empty()) es.events.erase(event_id);
-}
-
-// A new base with every live attribute of both layers, and an empty overlay.
-void SnapshotEditor::MergeIntoNewBase() {
-  const Snapshot& s = *next_;
-  std::vector<std::pair<Id, const DeltaAttribute*>> added;
-  std::vector<std::pair<Id, int8_t>> flags;
-  s.ForEachShard([&](const Shard& shard) {
-    for (const auto& [id, d] : shard.attributes) {
-      if (!d.removed) added.emplace_back(id, &d);
-    }
-    for (const auto& [event, e] : shard.events) {
-      if (e.disabled >= 0) flags.emplace_back(event, e.disabled);
-    }
-  });
-  std::sort(added.begin(), added.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  // The new base starts from a copy of the old one's keys: its attributes are added by key id, and only the
-  // overlay's keys are interned.
-  BaseBuilder builder = s.base_ ? BaseBuilder(s.base_->keys()) : BaseBuilder();
-  size_t next_added = 0;
-  auto add_delta_before = [&](Id limit) {
-    for (; next_added < added.size() && added[next_added].first < limit; ++next_added) {
-      const DeltaAttribute& d = *added[next_added].second;
-      builder.Add(added[next_added].first, d.head.event_id, *d.facets);
-    }
-  };
-  if (s.base_) {
-    const Base& base = *s.base_;
-    for (uint32_t a = 0; a < base.attribute_count(); ++a) {
-      const Id id = base.IdAt(a);
-      add_delta_before(id);
-      if (s.BaseLive(a)) builder.AddKeyIds(id, base.HeadAt(a).event_id, base.KeysAt(a));
-    }
-    for (Id e : base.disabled_events()) builder.SetEventDisabled(e, true);
-  }
-  add_delta_before(std::numeric_limits<Id>::max());
-  if (next_added < added.size()) {
-    const DeltaAttribute& d = *added.back().second;
-    builder.Add(added.back().first, d.head.event_id, *d.facets);
-  }
-  for (const auto& [event, disabled] : flags) builder.SetEventDisabled(event, disabled != 0);
-  InstallBase(builder.Build());
+  Head().events[event_id].disabled = static_cast<int8_t>(disabled);
 }
 
 std::shared_ptr<const Snapshot> SnapshotEditor::Publish(int64_t seq) {
-  if (bulk_) {
-    Materialize();
-  } else {
-    const size_t base_size = next_->base_ ? next_->base_->attribute_count() : 0;
-    const size_t min = next_->options_->delta_merge_min;
-    if (next_->delta_attributes_ > std::max(min, std::min(base_size / 8, 4 * min))) MergeIntoNewBase();
+  Materialize();
+  Snapshot& s = *next_;
+  if (head_ && head_->empty()) {
+    s.runs_.pop_back();
+    s.IndexHidingRuns();
   }
-  next_->seq_ = seq;
-  std::fill(owned_groups_.begin(), owned_groups_.end(), nullptr);
-  std::fill(owned_.begin(), owned_.end(), nullptr);
-  return std::move(next_);
+  head_.reset();
+  if (compactor_ != nullptr) {
+    compactor_->Apply(s);
+  } else {
+    Merger::MergeDue(s);
+  }
+  s.seq_ = seq;
+  std::shared_ptr<const Snapshot> out = std::move(next_);
+  if (compactor_ != nullptr) compactor_->Schedule(out);
+  return out;
 }
 
 }  // namespace bulwark::correlate

@@ -18,29 +18,32 @@
 // CIDR, the count is the number of indexed addresses inside it.
 //
 // Snapshots: a Snapshot is immutable and shared (std::shared_ptr<const Snapshot>); every method is
-// thread-safe and lock-free. Its content has two layers:
-//   - a base: compact and immutable, built in bulk (keys interned once, posting lists and per-attribute key
-//     lists as flat arrays of 32-bit ids; see index_base.h), shared by every snapshot derived from it;
-//   - a write overlay (the delta) for incremental changes: kShardCount shards (a key, an attribute, an event
-//     goes to the shard of its hash) reached through kGroupCount groups of kGroupSize shard pointers. An edit
-//     clones only the overlay shards it touches and their groups (copy-on-write) and shares the rest, so a
-//     reader keeps a consistent view while writers publish new ones. A base attribute that is edited or
-//     removed is hidden by an overlay entry (a tombstone when removed).
-// Lookups consult both layers. An editor started without a base (a full build) collects attributes in bulk
-// and builds a base at Publish; an editor on a snapshot writes to the overlay, and Publish merges base and
-// overlay into a new base when the overlay holds more than max(m, min(base size / 8, 4 m)) attributes, m being
-// Options::delta_merge_min. That Publish rebuilds the base's arrays (about 6 s of CPU at 10M attributes, two bases
-// in memory meanwhile); the others cost about what they change plus copies of the overlay shards they touch,
-// which grow with the overlay.
+// thread-safe and lock-free. Its content is a stack of levels, newest last, each immutable once published:
+//   - a base: compact, built in bulk (keys interned once, posting lists and per-attribute key lists as flat
+//     arrays of 32-bit ids; see index_base.h), shared by every snapshot derived from it;
+//   - runs (LSM-style): each publication of incremental edits adds one run holding what it changed (attribute
+//     entries, tombstones for removed ones, postings, event entries). A run hides the older versions of the
+//     attributes it has entries for; per key it records how many older postings it hides, so live counts stay
+//     O(levels). Publishing costs what the edits change, never a copy of older levels.
+// Lookups consult every level. An editor started without a base (a full build) collects attributes in bulk and
+// builds a base at Publish.
+// Compaction keeps the levels few: consecutive runs are merged into one (newest first, when the older run is at
+// most as large as the newer ones together: sizes stay geometric, at most about log2(overlay / update) runs),
+// and base and runs are merged into a new base when the runs hold more than max(m, min(base size / 8, 4 m))
+// attribute entries, m being Options::delta_merge_min (about 6 s of CPU at 10M attributes, two bases in memory
+// meanwhile). A merge never changes what a snapshot answers. Without a Compactor, Publish merges inline; with
+// one (the Correlator's), merges run on the compactor's threads from published snapshots and a later Publish
+// swaps their results in by pointer: neither the writer nor readers wait for them.
 #pragma once
 
 #include <array>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string_view>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "correlate/keys.h"
@@ -60,7 +63,7 @@ struct Options {
   std::vector<Exclusion> exclusions;
   // At most this many hits per lookup (MISP.max_correlations_per_event). Default 5000.
   size_t max_hits = 5000;
-  // Governs when the write overlay is merged into a new base (see above). Default 65536.
+  // Governs when the runs are merged into a new base (see above). Default 65536.
   size_t delta_merge_min = 65536;
 };
 
@@ -101,22 +104,19 @@ struct IndexedAttribute {
   Id event_id = 0;
 };
 
-struct Shard;
-struct ShardGroup;
 struct LookupState;
-struct DeltaKey;
-struct DeltaAttribute;
+class Compactor;
 namespace internal {
 class Base;
 class BaseBuilder;
+struct Run;
+struct RunKey;
+struct RunAttribute;
+class Merger;
 }  // namespace internal
 
 class Snapshot {
  public:
-  static constexpr size_t kGroupSize = 512;
-  static constexpr size_t kGroupCount = 512;
-  static constexpr size_t kShardCount = kGroupSize * kGroupCount;
-
   Snapshot();  // not usable: snapshots come from SnapshotEditor::Publish
   ~Snapshot();
 
@@ -130,8 +130,10 @@ class Snapshot {
   // The facets an indexed attribute is indexed with (values, names, url hosts, addresses, CIDRs, each in
   // ExtractFacets' order); empty if it is not indexed.
   Facets FacetsOf(Id attribute_id) const;
-  // Attributes in the write overlay (edited or added since the base was built, tombstones included).
+  // Attribute entries in the runs (edited or added since the base was built, tombstones included).
   size_t delta_attribute_count() const { return delta_attributes_; }
+  // Runs above the base.
+  size_t run_count() const { return runs_.size(); }
   // Ids of the indexed attributes of an event, ascending.
   std::vector<Id> AttributesOfEvent(Id event_id) const;
   bool EventCorrelationDisabled(Id event_id) const;
@@ -148,43 +150,49 @@ class Snapshot {
 
  private:
   friend class SnapshotEditor;
+  friend class internal::Merger;
+  static constexpr size_t kBaseLevel = SIZE_MAX;  // the level of the base in the functions below
 
-  // A key's postings in both layers: `base` (may be empty) and `delta` (may be null), and the live count.
+  // A key's postings in every level: `base` (may be empty), the runs' (run index, entry), and the live count.
   struct KeyView {
     std::span<const uint32_t> base;
-    const DeltaKey* delta = nullptr;
+    std::vector<std::pair<size_t, const internal::RunKey*>> runs;
     size_t live = 0;
   };
   KeyView ViewKey(std::string_view key) const;
+  size_t LiveCount(std::string_view key) const;  // ViewKey(key).live
+  // The newest entry for an attribute in runs [0, end), with its run index in `run`; nullptr if none.
+  const internal::RunAttribute* FindEntry(Id attribute_id, size_t end, size_t* run) const;
+  // Whether the version of an attribute at `level` (a run index or kBaseLevel) is not hidden by a newer run.
+  bool LiveAt(Id attribute_id, size_t level) const;
   bool BaseLive(uint32_t attr_index) const;
   template <typename F>
   void ForEachLive(const KeyView& view, F&& f) const;  // f(attribute id, event id)
   void LookupKey(std::string_view key, LinkKind kind, std::string_view via, LookupState& st) const;
   void LookupCidr(const Cidr& cidr, LookupState& st) const;
-  void CollectDeltaBucket(const std::string& key, const Cidr& cidr, std::vector<Posting>& out) const;
-  const DeltaAttribute* FindDelta(Id attribute_id) const;
-
-  const Shard& shard(size_t index) const;
-  template <typename F>
-  void ForEachShard(F&& f) const;
+  void CollectRunBucket(size_t run, const std::string& key, const Cidr& cidr, std::vector<Posting>& out) const;
+  void IndexHidingRuns();
 
   std::shared_ptr<const internal::Base> base_;
-  std::vector<std::shared_ptr<const ShardGroup>> groups_;
+  std::vector<std::shared_ptr<const internal::Run>> runs_;  // oldest first
+  std::vector<size_t> hiding_runs_;  // indices of the runs that hide older versions, ascending
   std::array<uint32_t, 33> v4_prefixes_{};   // CIDR facets per prefix length (saturating)
   std::array<uint32_t, 129> v6_prefixes_{};
   std::shared_ptr<const Options> options_;
   int64_t seq_ = 0;
   size_t attribute_count_ = 0;
   size_t key_count_ = 0;
-  size_t delta_attributes_ = 0;  // overlay attribute entries, tombstones included
-  size_t hidden_base_ = 0;       // base attributes hidden by the overlay
+  size_t delta_attributes_ = 0;  // run attribute entries, tombstones included
 };
 
 // Builds the next snapshot from a previous one. Not thread-safe; one editor at a time per index.
 class SnapshotEditor {
  public:
-  // From `base` (nullptr: an empty index with `options`, collected in bulk and built at Publish).
-  SnapshotEditor(std::shared_ptr<const Snapshot> base, std::shared_ptr<const Options> options);
+  // From `base` (nullptr: an empty index with `options`, collected in bulk and built at Publish). With a
+  // `compactor` (which must outlive the editor), Publish swaps in the compactor's finished merges and hands it
+  // the new snapshot instead of merging inline.
+  SnapshotEditor(std::shared_ptr<const Snapshot> base, std::shared_ptr<const Options> options,
+                 Compactor* compactor = nullptr);
   ~SnapshotEditor();
 
   void Remove(Id attribute_id);
@@ -193,27 +201,74 @@ class SnapshotEditor {
   void Upsert(Id attribute_id, Id event_id, Facets facets);
   void RemoveEvent(Id event_id);
   void SetEventCorrelationDisabled(Id event_id, bool disabled);
-  // Number of shards cloned so far (for measurements).
-  size_t cloned_shards() const { return cloned_; }
+  // Entries (attributes, keys, events) the new run holds so far: what publishing the edits writes.
+  size_t written_entries() const;
 
   // The new snapshot. The editor is spent afterwards: call nothing else on it.
   std::shared_ptr<const Snapshot> Publish(int64_t seq);
 
  private:
-  Shard& Mutable(size_t index);
+  internal::Run& Head();
   void AddKeys(Id attribute_id, Id event_id, const Facets& facets);
   void RemoveKeys(Id attribute_id, const Facets& facets);
-  void HideBase(Id attribute_id, uint32_t attr_index);
-  void ChangeLiveCount(std::string_view key, const Snapshot::KeyView& before, const Snapshot::KeyView& after);
+  // Remove, returning whether the levels below the head have an entry or a version of the attribute.
+  bool RemoveFromHead(Id attribute_id);
+  bool HideOlder(Id attribute_id);
+  void MarkHiding();
   void InstallBase(std::shared_ptr<const internal::Base> base);
-  void Materialize();  // bulk mode: builds the collected attributes into a base, then edits go to the overlay
-  void MergeIntoNewBase();
+  void Materialize();  // bulk mode: builds the collected attributes into a base, then edits go to a run
 
   std::shared_ptr<Snapshot> next_;
   std::unique_ptr<internal::BaseBuilder> bulk_;  // non-null in bulk mode (no base to start from)
-  std::vector<ShardGroup*> owned_groups_;  // non-null: the group is this editor's private copy
-  std::vector<Shard*> owned_;  // per shard, non-null: the shard is this editor's private copy
-  size_t cloned_ = 0;
+  std::shared_ptr<internal::Run> head_;  // the run being written, the last of next_->runs_ once created
+  Compactor* compactor_ = nullptr;
+};
+
+// Merges the levels of published snapshots on two threads of its own: one merges runs, the other base and
+// runs into a new base (a long job that must not hold up the first). SnapshotEditor::Publish hands it each new
+// snapshot (Schedule) and swaps in what it has finished (Apply): a merge result replaces its inputs when they
+// are still levels of the snapshot being published (a result whose inputs are gone, after a rebuild, is
+// dropped). Thread-safe.
+class Compactor {
+ public:
+  Compactor();
+  ~Compactor();  // waits for the running merges
+  Compactor(const Compactor&) = delete;
+  Compactor& operator=(const Compactor&) = delete;
+
+  // Starts the merges `snapshot` is due for that do not overlap a running one.
+  void Schedule(const std::shared_ptr<const Snapshot>& snapshot);
+  // Whether a finished merge waits to be swapped in.
+  bool has_finished() const;
+  // Blocks until no merge runs (for tests and benchmarks; merges finished meanwhile wait to be applied).
+  void WaitIdle() const;
+
+  struct Stats {
+    int64_t run_merges = 0;
+    int64_t base_merges = 0;
+    int64_t dropped = 0;     // results whose inputs were gone when applied
+    double cpu_seconds = 0;  // CPU time of the merge threads
+  };
+  Stats stats() const;
+
+ private:
+  friend class SnapshotEditor;
+  struct Job;
+  struct Lane;
+  // Swaps finished merges into `snapshot` (an editor's, not yet published).
+  void Apply(Snapshot& snapshot);
+  void Work(Lane& lane);
+
+  mutable std::mutex mu_;
+  mutable std::condition_variable idle_;
+  std::unique_ptr<Lane> runs_lane_;
+  std::unique_ptr<Lane> base_lane_;
+  // Levels replaced by merges (runs, bases): released on the runs lane's thread once it holds their last
+  // reference, so that the writer and readers never pay for freeing them.
+  std::vector<std::shared_ptr<const void>> graveyard_;
+  bool sweep_ = false;
+  Stats stats_;
+  bool stopping_ = false;
 };
 
 }  // namespace bulwark::correlate

@@ -44,6 +44,11 @@ KeyId KeyDictionary::Find(std::string_view key) const {
   return it == set_.end() ? kNone : static_cast<KeyId>(*it);
 }
 
+KeyId KeyDictionary::Find(std::string_view key, size_t hash) const {
+  auto it = set_.find(Probe{key, static_cast<uint32_t>(hash >> 32)});
+  return it == set_.end() ? kNone : static_cast<KeyId>(*it);
+}
+
 KeyId KeyDictionary::Intern(std::string_view key) {
   const uint32_t hash = HashOf(key);
   auto it = set_.find(key);

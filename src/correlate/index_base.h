@@ -5,7 +5,7 @@
 //   'h' URL host                  'u' a parent of a URL host   'c' CIDR ("c10.0.0.0/8", canonical text)
 //   'i' IP address ('i', family byte 4 or 6, the 16 address bytes): for containment ranges and to recover an
 //       attribute's addresses
-//   'b' IP bucket (the write overlay only, see index.cc)
+//   'b' IP bucket (runs only, see index_levels.h)
 // A Base interns each key once (KeyDictionary: bytes in chunks, a flat hash set of 32-bit key ids) and holds
 // its posting list (ascending attribute indices) in one array (CSR). Attributes are kept sorted by id; an
 // attribute's index is its position; its keys are again one array. Events map to their attributes' indices.
@@ -93,6 +93,8 @@ class KeyDictionary {
   KeyId Intern(std::string_view key);
   // The id of `key`, or kNone.
   KeyId Find(std::string_view key) const;
+  // The same, with std::hash<std::string_view>()(key) given.
+  KeyId Find(std::string_view key, size_t hash) const;
   std::string_view Get(KeyId id) const;
   size_t size() const { return refs_.size(); }
   size_t MemoryBytes() const;
@@ -102,9 +104,14 @@ class KeyDictionary {
   // the set never touches the key bytes.
   using Slot = uint64_t;
   static uint32_t HashOf(std::string_view s) { return static_cast<uint32_t>(std::hash<std::string_view>()(s) >> 32); }
+  struct Probe {  // a key and its HashOf
+    std::string_view key;
+    uint32_t hash;
+  };
   struct Hash {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return HashOf(s); }
+    size_t operator()(const Probe& p) const { return p.hash; }
     size_t operator()(Slot slot) const { return static_cast<size_t>(slot >> 32); }
   };
   struct Equal {
@@ -113,6 +120,11 @@ class KeyDictionary {
     bool operator()(Slot a, Slot b) const { return a == b; }
     bool operator()(std::string_view a, Slot b) const { return a == dict->Get(static_cast<KeyId>(b)); }
     bool operator()(Slot a, std::string_view b) const { return dict->Get(static_cast<KeyId>(a)) == b; }
+    // The slot's hash first: a candidate of another hash costs no read of its key's bytes.
+    bool operator()(const Probe& a, Slot b) const {
+      return (b >> 32) == a.hash && a.key == dict->Get(static_cast<KeyId>(b));
+    }
+    bool operator()(Slot a, const Probe& b) const { return (*this)(b, a); }
   };
 
   static constexpr size_t kChunkBytes = size_t{4} << 20;
@@ -144,6 +156,7 @@ class Base {
     return {postings_.data() + posting_begin_[k], postings_.data() + posting_begin_[k + 1]};
   }
   KeyId FindKey(std::string_view key) const { return keys_.Find(key); }
+  KeyId FindKey(std::string_view key, size_t hash) const { return keys_.Find(key, hash); }
 
   // The 'i' keys with postings, ascending by (family, address): calls fn(KeyId) for those in [first, last].
   template <typename F>

@@ -99,7 +99,7 @@ void CorrelationService::StartFollower(std::chrono::milliseconds poll) {
       }
       if (stop.stop_requested()) break;
       // Under a stream of writes, catch up at most once per kFollowerCoalesce: each catch-up publishes a
-      // snapshot, a fixed cost that grows with the index, while queries catch up by themselves first, so
+      // snapshot and adds a run to the index (merged later), while queries catch up by themselves first, so
       // batching costs them no freshness. The first poke after a quiet spell is served at once.
       if (const auto due = last_run + kFollowerCoalesce; std::chrono::steady_clock::now() < due) {
         std::unique_lock<std::mutex> wait_lock(follower_mu_);
@@ -140,8 +140,8 @@ Status CorrelationService::EnsureCurrent() {
     BW_ASSIGN_OR_RETURN(last, t.LastChangeSeq());
     return Ok();
   }));
-  if (last == correlator_.snapshot()->seq()) return Ok();
-  return correlator_.CatchUp(store_);
+  if (last == correlator_.snapshot()->seq() && !correlator_.merge_finished()) return Ok();
+  return correlator_.CatchUp(store_);  // also swaps in finished merges
 }
 
 Result<AttributeCorrelations> CorrelationService::ForAttribute(const access::Principal& p, Id attribute_id) {
