@@ -86,7 +86,7 @@ void Annotator::AddWarnings(const model::Attribute& a, json::object& rendered) c
 }
 
 void Annotator::AddDecayScore(const model::Event& e, const model::Attribute& a, json::object& rendered) const {
-  auto lc = ctx_.hub.AttributeLifecycle(principal_, e, a);
+  auto lc = ctx_.hub.AttributeLifecycle(principal_, e, a, evaluator_);
   if (!lc.ok()) {
     if (ctx_.log) ctx_.log->warn("attribute {}: decay score left out: {}", a.id, lc.error().message);
     return;

@@ -55,6 +55,8 @@ class Annotator {
   void AddDecayScore(const model::Event& e, const model::Attribute& a, boost::json::object& rendered) const;
   // decayingModel: the decay scores rendered are those of these models only (all when empty).
   void set_decaying_models(std::vector<std::string> ids) { decaying_models_ = std::move(ids); }
+  // modelOverrides: the evaluator scoring them (Hub::LifecycleEvaluatorFor); null: the hub's.
+  void set_lifecycle_evaluator(std::shared_ptr<const lifecycle::Evaluator> e) { evaluator_ = std::move(e); }
   // The same for every attribute of a rendered event (its "Attribute" list and each "Object"'s).
   void AddDecayScores(const model::Event& e, boost::json::object& rendered_event) const;
 
@@ -78,6 +80,7 @@ class Annotator {
   std::vector<correlate::RelatedEvent> related_events_;
   std::unordered_map<model::Id, correlate::AttributeCorrelations> by_attribute_;
   std::vector<std::string> decaying_models_;
+  std::shared_ptr<const lifecycle::Evaluator> evaluator_;
 };
 
 }  // namespace bulwark::api

@@ -54,6 +54,7 @@ Result<HttpResponse> StreamEvents(ApiContext& ctx, const access::Principal& p, h
   if (state->req.include_decay_score || state->req.include_correlations) {
     state->annotator = std::make_unique<Annotator>(ctx, p);
     state->annotator->set_decaying_models(state->req.decaying_models);
+    state->annotator->set_lifecycle_evaluator(ctx.hub.LifecycleEvaluatorFor(state->req));
   }
   auto fetch = [&ctx, p, state, paged]() -> Status {
     state->batch.clear();
@@ -128,6 +129,7 @@ Result<HttpResponse> StreamAttributes(ApiContext& ctx, const access::Principal& 
   if (state->req.include_decay_score || state->req.include_correlations) {
     state->annotator = std::make_unique<Annotator>(ctx, p);
     state->annotator->set_decaying_models(state->req.decaying_models);
+    state->annotator->set_lifecycle_evaluator(ctx.hub.LifecycleEvaluatorFor(state->req));
   }
   auto write = [&ctx, state](const model::Attribute& attribute, const model::Event& event) -> Status {
     if (!state->first) state->pending += ",";

@@ -34,7 +34,8 @@ std::shared_ptr<const warninglist::WarninglistSet> Hub::Warninglists() { return 
 std::shared_ptr<const lifecycle::Evaluator> Hub::LifecycleEvaluator() const { return impl_->library()->lifecycle; }
 
 Result<Hub::Lifecycle> Hub::AttributeLifecycle(const Principal& p, const model::Event& event,
-                                               const model::Attribute& attribute) {
+                                               const model::Attribute& attribute,
+                                               std::shared_ptr<const lifecycle::Evaluator> evaluator) {
   std::vector<model::Sighting> sightings;
   if (attribute.id != 0) {
     store::SightingQuery q;
@@ -46,7 +47,7 @@ Result<Hub::Lifecycle> Hub::AttributeLifecycle(const Principal& p, const model::
     std::erase_if(sightings, [&](const model::Sighting& s) { return !access::CanSeeSighting(p, event, s); });
   }
   Lifecycle out;
-  out.evaluator = LifecycleEvaluator();
+  out.evaluator = evaluator ? std::move(evaluator) : LifecycleEvaluator();
   out.evaluation = out.evaluator->Evaluate(event, attribute, sightings, clock_.NowSeconds());
   return out;
 }

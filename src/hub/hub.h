@@ -86,6 +86,9 @@ class Hub {
   // ---- Indicator lifecycle (docs/lifecycle.md): decay scores and expiry, evaluated at the hub's clock.
   // The evaluator of the current library (rebuilt by ReloadLibrary). Never null.
   std::shared_ptr<const lifecycle::Evaluator> LifecycleEvaluator() const;
+  // The evaluator a search uses: LifecycleEvaluator(), or with modelOverrides a copy whose models used by the
+  // search (decayingModel; all when empty) carry the overridden parameters. Never null.
+  std::shared_ptr<const lifecycle::Evaluator> LifecycleEvaluatorFor(const SearchRequest& r) const;
   // decayingModel names only models this hub has: kInvalid naming the unknown id and the hub's models.
   Status CheckDecayingModels(const SearchRequest& r) const;
   struct Lifecycle {
@@ -94,9 +97,10 @@ class Hub {
   };
   // An attribute's lifecycle now as `p` sees it: from its tags, its event's tags and the sightings `p` may see
   // (access::CanSeeSighting; a sighting the caller may not see must not move the score it is shown). No access
-  // decision on the attribute itself: callers evaluate only attributes the principal may see.
-  Result<Lifecycle> AttributeLifecycle(const Principal& p, const model::Event& event,
-                                       const model::Attribute& attribute);
+  // decision on the attribute itself: callers evaluate only attributes the principal may see. `evaluator`:
+  // the one to use (a search's LifecycleEvaluatorFor); null: LifecycleEvaluator().
+  Result<Lifecycle> AttributeLifecycle(const Principal& p, const model::Event& event, const model::Attribute& attribute,
+                                       std::shared_ptr<const lifecycle::Evaluator> evaluator = nullptr);
 
   // ---- Authentication
   Result<Principal> Authenticate(std::string_view api_key);

@@ -11,6 +11,7 @@
 #include "common/uuid.h"
 #include "hub/hub.h"
 #include "hub/internal.h"
+#include "lifecycle/model_overrides.h"
 #include "warninglist/warninglist_set.h"
 
 namespace bulwark::hub {
@@ -239,6 +240,9 @@ Result<SearchRequest> ParseSearchRequest(const json::value& body, const Clock& c
         }
         r.decaying_models.push_back(*id);
       }
+    } else if (key == "modelOverrides") {
+      BW_ASSIGN_OR_RETURN(lifecycle::ModelOverrides overrides, lifecycle::ParseModelOverrides(v));
+      if (!overrides.empty()) r.model_overrides = std::make_shared<const lifecycle::ModelOverrides>(std::move(overrides));
     } else if (key == "includeCorrelations") {
       BW_ASSIGN_OR_RETURN(auto b, BoolParam(v, key));
       r.include_correlations = b.value_or(false);
@@ -383,6 +387,18 @@ Status Hub::CheckDecayingModels(const SearchRequest& r) const {
   return Ok();
 }
 
+std::shared_ptr<const lifecycle::Evaluator> Hub::LifecycleEvaluatorFor(const SearchRequest& r) const {
+  auto evaluator = LifecycleEvaluator();
+  if (!r.model_overrides) return evaluator;
+  std::vector<lifecycle::DecayModel> models = evaluator->models();
+  for (lifecycle::DecayModel& m : models) {
+    const bool used = r.decaying_models.empty() ||
+                      std::find(r.decaying_models.begin(), r.decaying_models.end(), m.id) != r.decaying_models.end();
+    if (used) m = lifecycle::ApplyOverrides(std::move(m), *r.model_overrides);
+  }
+  return std::make_shared<const lifecycle::Evaluator>(evaluator->WithModels(std::move(models)));
+}
+
 Status Hub::SearchAttributes(const Principal& p, const SearchRequest& r,
                              const std::function<bool(const store::AttributeRow&)>& visit) {
   BW_RETURN_IF_ERROR(CheckDecayingModels(r));
@@ -411,7 +427,7 @@ Status Hub::SearchAttributes(const Principal& p, const SearchRequest& r,
     }
     Pager pager(r);
     const auto warninglists = r.enforce_warninglist ? Warninglists() : nullptr;
-    const auto evaluator = r.FiltersLifecycle() ? LifecycleEvaluator() : nullptr;
+    const auto evaluator = r.FiltersLifecycle() ? LifecycleEvaluatorFor(r) : nullptr;
     const int64_t now = clock_.NowSeconds();
     Status lifecycle_error = Ok();
     BW_RETURN_IF_ERROR(txn.ScanAttributes(q, [&](const store::AttributeRow& row) {
@@ -511,7 +527,7 @@ Status Hub::DropOutOfLifecycle(const Principal& p, const SearchRequest& r, model
   for (auto& s : sightings) {
     if (access::CanSeeSighting(p, e, s)) by_attribute[s.attribute_id].push_back(std::move(s));
   }
-  const auto evaluator = LifecycleEvaluator();
+  const auto evaluator = LifecycleEvaluatorFor(r);
   const int64_t now = clock_.NowSeconds();
   auto out = [&](const model::Attribute& a) {
     auto it = by_attribute.find(a.id);

@@ -5,6 +5,7 @@
 
 #include <boost/json/fwd.hpp>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,6 +13,10 @@
 #include "common/clock.h"
 #include "common/result.h"
 #include "store/store.h"
+
+namespace bulwark::lifecycle {
+struct ModelOverrides;
+}  // namespace bulwark::lifecycle
 
 namespace bulwark::hub {
 
@@ -54,8 +59,11 @@ struct SearchRequest {
   bool enforce_warninglist = false;
   // MISP's includeDecayScore: render each attribute's decay scores (an API-layer concern; parsed here).
   bool include_decay_score = false;
-  bool include_correlations = false;
-  std::vector<std::string> decaying_models;  // decayingModel: ids of the decay models to use (all when empty)  // includeCorrelations (json answers): RelatedEvent / RelatedAttribute
+  bool include_correlations = false;  // includeCorrelations (json answers): RelatedEvent / RelatedAttribute
+  std::vector<std::string> decaying_models;  // decayingModel: ids of the decay models to use (all when empty)
+  // MISP's modelOverrides: decay parameters replacing those of the models used, for this query only
+  // (Hub::LifecycleEvaluatorFor). Null: none.
+  std::shared_ptr<const lifecycle::ModelOverrides> model_overrides;
   // MISP's excludeDecayed: leave out attributes decayed under every decay model that scores them.
   bool exclude_decayed = false;
   // Leave out expired attributes (docs/lifecycle.md). Unset: the caller's default (detection exports: true).

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "common/clock.h"
+#include "lifecycle/model_overrides.h"
 
 namespace bulwark::hub {
 namespace {
@@ -41,6 +42,22 @@ TEST(ParseSearchRequest, LimitAndPageBounds) {
   auto big = Parse(R"({"limit": 1000000001})");
   ASSERT_FALSE(big.ok());
   EXPECT_EQ(big.error().field, "limit");
+}
+
+TEST(ParseSearchRequest, ModelOverrides) {
+  auto none = Parse(R"({"modelOverrides": {}})");
+  ASSERT_TRUE(none.ok()) << none.error().message;
+  EXPECT_EQ(none->model_overrides, nullptr);
+  auto r = Parse(R"({"modelOverrides": {"threshold": "50", "lifetime": 30}, "includeDecayScore": 1})");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_NE(r->model_overrides, nullptr);
+  EXPECT_EQ(r->model_overrides->threshold, 50.0);
+  EXPECT_EQ(r->model_overrides->lifetime_days, 30.0);
+  EXPECT_FALSE(r->model_overrides->decay_speed.has_value());
+  auto bad = Parse(R"({"modelOverrides": {"threshold": 500}})");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, ErrorCode::kBadRequest);
+  EXPECT_EQ(bad.error().field, "modelOverrides.threshold");
 }
 
 }  // namespace

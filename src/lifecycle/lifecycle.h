@@ -77,6 +77,13 @@ class Evaluator {
   double BaseScore(const DecayModel& model, const model::Attribute& attribute,
                    std::span<const model::AppliedTag> event_tags) const;
 
+  // The same evaluator (expiry policy, tag values) with other models: a query's modelOverrides.
+  Evaluator WithModels(std::vector<DecayModel> models) const {
+    Evaluator out = *this;
+    out.models_ = std::move(models);
+    return out;
+  }
+
   const std::vector<DecayModel>& models() const { return models_; }
   const ExpiryPolicy& expiry_policy() const { return expiry_; }
   const TagValueCache& tag_values() const { return tag_values_; }

@@ -100,6 +100,43 @@ class LifecycleTest(unittest.TestCase):
             r = self.hub.post("/attributes/restSearch", {"decayingModel": bad})
             self.assertEqual(r.status, 400, (bad, r))
 
+    def test_model_overrides_change_the_scores_of_this_query_only(self):
+        def scores(path="/attributes/restSearch", **params):
+            body = dict({"eventid": self.event["id"], "includeDecayScore": True}, **params)
+            r = self.hub.post(path, body)
+            self.assertEqual(r.status, 200, r)
+            answer = r.json()["response"]
+            attrs = answer["Attribute"] if "Attribute" in answer else answer[0]["Event"]["Attribute"]
+            found = {a["value"]: a["decay_score"][0] for a in attrs if "decay_score" in a}
+            return {v: found[v] for v in ("fresh.example", "stale.example")}
+
+        base = scores()
+        self.assertFalse(base["fresh.example"]["decayed"])
+        self.assertTrue(base["stale.example"]["decayed"])
+        # A threshold above the fresh indicator's score makes it decayed, the score itself unchanged.
+        raised = scores(modelOverrides={"threshold": 99})
+        self.assertTrue(raised["fresh.example"]["decayed"])
+        self.assertAlmostEqual(raised["fresh.example"]["score"], base["fresh.example"]["score"], delta=0.5)
+        # A longer lifetime (as a numeric string, as MISP clients send it) brings the stale indicator back.
+        longer = scores(modelOverrides={"lifetime": "3650"})
+        self.assertFalse(longer["stale.example"]["decayed"])
+        self.assertGreater(longer["stale.example"]["score"], base["stale.example"]["score"])
+        self.assertIn("stale.example", self.values(excludeDecayed=True, modelOverrides={"lifetime": 3650}))
+        self.assertNotIn("stale.example", self.values(excludeDecayed=True))
+        # events/restSearch scores the same way; the named model takes the overrides.
+        self.assertFalse(scores("/events/restSearch", modelOverrides={"lifetime": 3650})["stale.example"]["decayed"])
+        self.assertTrue(scores(decayingModel=1, modelOverrides={"threshold": 99})["fresh.example"]["decayed"])
+        # The hub's model itself is untouched: the next query without overrides scores as before.
+        again = scores()
+        self.assertEqual([again[v]["decayed"] for v in again], [base[v]["decayed"] for v in base])
+        # Bad overrides: 400 naming the parameter.
+        for bad, field in (({"threshold": "high"}, "modelOverrides.threshold"), ({"speed": 1}, "modelOverrides.speed"),
+                           ("strict", "modelOverrides"), ({"lifetime": -5}, "modelOverrides.lifetime"),
+                           ({"decay_speed": [2]}, "modelOverrides.decay_speed")):
+            r = self.hub.post("/attributes/restSearch", {"eventid": self.event["id"], "modelOverrides": bad})
+            self.assertEqual(r.status, 400, (bad, r))
+            self.assertEqual(r.json()["error"]["field"], field, (bad, r))
+
     def test_bad_flag(self):
         r = self.hub.post("/attributes/restSearch", {"excludeDecayed": "perhaps"})
         self.assertEqual(r.status, 400, r)
