@@ -1,5 +1,6 @@
 // Fuzzes the matcher's text scanner and URL/domain normal forms: every token the scanner reports must lie
-// inside the input, and the line is also matched against a small fixed indicator set.
+// inside the input, an IPv4 address the parser accepts prints back as the input, and the line is also matched
+// against a small fixed indicator set.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -67,6 +68,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   m.Match(FieldKind::kText, "text", line, 0);
   m.Match(FieldKind::kUserAgent, "ua", line, 0);
   m.Match(FieldKind::kFilename, "f", line, 0);
+  // An accepted IPv4 address has exactly one spelling (no leading zeros): printing it back gives the input.
+  uint32_t v4 = 0;
+  if (scan_detail::ParseIpv4(line, &v4) && bulwark::IpAddress::V4(v4).ToString() != line) std::abort();
   std::string out;
   (void)NormalizeDomain(line, out);
   (void)NormalizeEmail(line, out);

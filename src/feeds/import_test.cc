@@ -275,7 +275,20 @@ TEST_F(ImportTest, StixBundleMapsIntoEvents) {
   EXPECT_EQ(r->objects_seen, r->objects_mapped + unmapped);
   EXPECT_GT(r->objects_seen, 0u);
   EXPECT_EQ(r->stats.events_added + r->stats.events_rejected, r->events);
-  // Importing the same bundle again changes nothing.
+  // Importing the same bundle again changes nothing, also when read ahead and imported in two steps (as
+  // `bulwark import stix` does for its files).
+  auto read = ReadStixFile(apt1.string(), 0, nullptr);
+  ASSERT_TRUE(read.ok()) << read.error().message;
+  EXPECT_EQ(read->report.objects_seen, r->objects_seen);
+  EXPECT_EQ(read->report.objects_mapped, r->objects_mapped);
+  EXPECT_EQ(read->report.events, r->events);
+  auto twice = ImportMappedStixFile(*a_->hub, a_->admin, std::move(read).value(), nullptr);
+  ASSERT_TRUE(twice.ok()) << twice.error().message;
+  EXPECT_EQ(twice->objects_seen, r->objects_seen);
+  EXPECT_EQ(twice->stats.attributes_offered, r->stats.attributes_offered);
+  EXPECT_EQ(twice->stats.events_added, 0u);
+  EXPECT_EQ(twice->stats.attributes_stored, 0u);
+  EXPECT_EQ(ReadStixFile((bundle / "no-such-file.json").string(), 0, nullptr).error().code, ErrorCode::kNotFound);
   auto again = ImportStixFile(*a_->hub, a_->admin, apt1.string(), 0, nullptr);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->stats.events_added, 0u);

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include <boost/json/monotonic_resource.hpp>
+
 #include "stix/bundle_reader.h"
 
 namespace bulwark::feeds {
@@ -73,16 +75,22 @@ Status ImportStixObjects(EventImporter& importer, hub::Hub& hub, const access::P
   return Ok();
 }
 
-Result<StixReport> ImportStixFile(hub::Hub& hub, const access::Principal& principal, const std::string& path,
-                                  int64_t now, const ProgressFn& progress) {
+Result<MappedStixFile> ReadStixFile(const std::string& path, int64_t now, const ProgressFn& progress) {
+  // Every object of the file is parsed into one arena: the mapping holds them all anyway, and dropping them
+  // afterwards is then one release instead of a walk over every JSON value.
+  boost::json::monotonic_resource arena;
+  stix::BundleReaderOptions reader_options;
+  reader_options.arena = &arena;
   std::vector<stix::Object> objects;
-  stix::BundleReader reader([&](stix::Object&& o) -> Status {
-    objects.push_back(std::move(o));
-    if (progress && objects.size() % kProgressEveryObjects == 0) {
-      progress(path + ": " + std::to_string(objects.size()) + " objects read");
-    }
-    return Ok();
-  });
+  stix::BundleReader reader(
+      [&](stix::Object&& o) -> Status {
+        objects.push_back(std::move(o));
+        if (progress && objects.size() % kProgressEveryObjects == 0) {
+          progress(path + ": " + std::to_string(objects.size()) + " objects read");
+        }
+        return Ok();
+      },
+      reader_options);
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (f == nullptr) return MakeError(ErrorCode::kNotFound, "cannot open " + path);
   std::vector<char> buf(64 * 1024);
@@ -103,10 +111,24 @@ Result<StixReport> ImportStixFile(hub::Hub& hub, const access::Principal& princi
   options.bundle_id = reader.bundle_id();
   if (options.bundle_id.empty()) options.loose_event_title = "STIX import " + path.substr(path.rfind('/') + 1);
   options.now = now;
-  StixReport report;
+  MappedStixFile out;
+  BW_ASSIGN_OR_RETURN(out.mapped, stix::mapping::StixToEvents(objects, options));
+  out.report.Merge(out.mapped);
+  return out;  // `objects` go first (nothing to free on the arena), then the arena in one go
+}
+
+Result<StixReport> ImportMappedStixFile(hub::Hub& hub, const access::Principal& principal, MappedStixFile file,
+                                        const ProgressFn& progress) {
   EventImporter importer(hub, principal);
-  BW_RETURN_IF_ERROR(ImportStixObjects(importer, hub, principal, std::move(objects), options, report, progress));
-  return report;
+  BW_RETURN_IF_ERROR(ImportMapped(importer, hub, principal, file.mapped, progress));
+  file.report.stats = importer.stats();
+  return std::move(file.report);
+}
+
+Result<StixReport> ImportStixFile(hub::Hub& hub, const access::Principal& principal, const std::string& path,
+                                  int64_t now, const ProgressFn& progress) {
+  BW_ASSIGN_OR_RETURN(MappedStixFile file, ReadStixFile(path, now, progress));
+  return ImportMappedStixFile(hub, principal, std::move(file), progress);
 }
 
 }  // namespace bulwark::feeds

@@ -42,7 +42,22 @@ Status ImportStixObjects(EventImporter& importer, hub::Hub& hub, const access::P
                          std::vector<stix::Object> objects, const stix::mapping::ImportOptions& options,
                          StixReport& report, const ProgressFn& progress);
 
-// Reads a bundle file (streaming parse) and imports it. `now` is used for objects without timestamps.
+// A bundle file read and mapped, not yet imported: what ImportStixFile does before it touches the hub.
+struct MappedStixFile {
+  stix::mapping::ImportResult mapped;
+  StixReport report;  // the mapping's counts; stats are filled by ImportMappedStixFile
+};
+
+// Reads a bundle file (streaming parse into one arena, released at once after the mapping) and maps it. Touches
+// no hub, so it may run on another thread while an earlier file imports. `now` as for ImportStixFile.
+Result<MappedStixFile> ReadStixFile(const std::string& path, int64_t now, const ProgressFn& progress);
+
+// Imports what ReadStixFile produced (all or nothing per event, as ImportStixObjects).
+Result<StixReport> ImportMappedStixFile(hub::Hub& hub, const access::Principal& principal, MappedStixFile file,
+                                        const ProgressFn& progress);
+
+// Reads a bundle file (streaming parse) and imports it: ReadStixFile, then ImportMappedStixFile. `now` is used
+// for objects without timestamps.
 Result<StixReport> ImportStixFile(hub::Hub& hub, const access::Principal& principal, const std::string& path,
                                   int64_t now, const ProgressFn& progress);
 

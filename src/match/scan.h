@@ -17,6 +17,10 @@
 #include <cstdint>
 #include <string_view>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "common/ip.h"
 
 namespace bulwark::match {
@@ -65,8 +69,66 @@ inline constexpr std::array<uint8_t, 256> kClass = MakeClasses();
 
 inline uint8_t Class(char c) { return kClass[static_cast<uint8_t>(c)]; }
 
+// What a run of domain characters (letters, digits, '-', '_', '.') holds.
+struct Run {
+  size_t end = 0;  // one past its last byte
+  bool has_dot = false;
+  bool has_alpha = false;
+  bool all_alpha = true;  // letters only
+};
+
+// The run of domain characters that starts at b[start] (a domain character). Sixteen bytes at a time with SSE2
+// (baseline on x86-64) while sixteen bytes remain, then byte by byte: the end of a run is where a byte loop
+// mispredicts, once per token.
+inline Run DomainRun(const char* b, size_t start, size_t n) {
+  Run r;
+  size_t i = start;
+#if defined(__SSE2__)
+  const __m128i below_digits = _mm_set1_epi8('0' - 1), above_digits = _mm_set1_epi8('9' + 1);
+  const __m128i case_bit = _mm_set1_epi8(0x20);
+  const __m128i below_letters = _mm_set1_epi8('a' - 1), above_letters = _mm_set1_epi8('z' + 1);
+  const __m128i dash = _mm_set1_epi8('-'), underscore = _mm_set1_epi8('_'), dot = _mm_set1_epi8('.');
+  while (i + 16 <= n) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + i));
+    // Signed compares: bytes >= 0x80 are negative, so never digits or letters.
+    const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(x, below_digits), _mm_cmplt_epi8(x, above_digits));
+    const __m128i folded = _mm_or_si128(x, case_bit);
+    const __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(folded, below_letters), _mm_cmplt_epi8(folded, above_letters));
+    const __m128i dots = _mm_cmpeq_epi8(x, dot);
+    const __m128i punct = _mm_or_si128(_mm_cmpeq_epi8(x, dash), _mm_cmpeq_epi8(x, underscore));
+    const __m128i dom = _mm_or_si128(_mm_or_si128(digit, alpha), _mm_or_si128(dots, punct));
+    const auto stop = static_cast<uint32_t>(~_mm_movemask_epi8(dom) & 0xFFFF);
+    const uint32_t take = stop != 0 ? (1u << __builtin_ctz(stop)) - 1 : 0xFFFFu;
+    const auto alpha_bits = static_cast<uint32_t>(_mm_movemask_epi8(alpha)) & take;
+    r.has_dot |= (static_cast<uint32_t>(_mm_movemask_epi8(dots)) & take) != 0;
+    r.has_alpha |= alpha_bits != 0;
+    r.all_alpha &= alpha_bits == take;
+    if (stop != 0) {
+      r.end = i + static_cast<size_t>(__builtin_ctz(stop));
+      return r;
+    }
+    i += 16;
+  }
+#endif
+  for (; i < n; ++i) {
+    const uint8_t c = Class(b[i]);
+    if ((c & kDom) == 0) break;
+    r.has_dot |= (c & kDot) != 0;
+    r.has_alpha |= (c & kAlpha) != 0;
+    r.all_alpha &= (c & kAlpha) != 0;
+  }
+  r.end = i;
+  return r;
+}
+
 // Dotted quad with 1-3 digit parts 0-255 and no leading zeros; false otherwise.
 bool ParseIpv4(std::string_view s, uint32_t* out);
+#if defined(__SSE2__)
+// The same as ParseIpv4 for the `n` bytes at `p`, when 16 bytes from `p` may be read (the scanner knows how much of
+// the line is left): the bytes are classified in one SSE2 compare instead of a digit loop that mispredicts at the
+// end of every octet.
+bool ParseIpv4Wide(const char* p, size_t n, uint32_t* out);
+#endif
 // RFC 4291 text (no zone, no brackets); false otherwise. Cheap rejection of times and MAC addresses first.
 bool ParseIpv6(std::string_view s, IpAddress* out);
 
@@ -121,22 +183,15 @@ void ScanText(std::string_view line, Visitor& visitor) {
     }
     if (i >= n) break;
     const size_t start = i;
-    uint8_t any = 0;
-    uint8_t all = 0xFF;
-    while (i < n) {
-      uint8_t c = Class(b[i]);
-      if ((c & kDom) == 0) break;
-      any |= c;
-      all &= c;
-      ++i;
-    }
+    const Run r = DomainRun(b, start, n);
+    i = r.end;
     const size_t run_end = i;
     std::string_view run(b + start, run_end - start);
     if (run.size() > kMaxTokenBytes) continue;
     char next = i < n ? b[i] : '\0';
     if (next == ':') {
       // scheme://
-      if (i + 2 < n && b[i + 1] == '/' && b[i + 2] == '/' && (all & kAlpha) != 0 && run.size() <= 10) {
+      if (i + 2 < n && b[i + 1] == '/' && b[i + 2] == '/' && r.all_alpha && run.size() <= 10) {
         size_t j = i + 3;
         while (j < n && (Class(b[j]) & kUrl) != 0) ++j;
         std::string_view url(b + start, j - start);
@@ -172,7 +227,7 @@ void ScanText(std::string_view line, Visitor& visitor) {
         continue;
       }
       // IPv6: a run of hex digits followed by ':'.
-      if ((any & kDot) == 0 && run.size() <= 4) {
+      if (!r.has_dot && run.size() <= 4) {
         bool hex_only = true;
         for (char c : run) hex_only &= (Class(c) & (kDigit | kHexLetter)) != 0;
         if (hex_only) {
@@ -200,7 +255,7 @@ void ScanText(std::string_view line, Visitor& visitor) {
         continue;
       }
     }
-    if ((any & kDot) == 0) {
+    if (!r.has_dot) {
       // No dot: a hash or nothing.
       {
         size_t len = run.size();
@@ -217,9 +272,14 @@ void ScanText(std::string_view line, Visitor& visitor) {
     while (s < e && (run[s] == '.' || run[s] == '-')) ++s;
     while (e > s && run[e - 1] == '.') --e;
     std::string_view tok = run.substr(s, e - s);
-    if ((any & kAlpha) == 0) {
+    if (!r.has_alpha) {
       uint32_t v4;
-      if (ParseIpv4(tok, &v4)) visitor.OnIpv4(v4, tok, start + s);
+#if defined(__SSE2__)
+      const bool ip = start + s + 16 <= n ? ParseIpv4Wide(tok.data(), tok.size(), &v4) : ParseIpv4(tok, &v4);
+#else
+      const bool ip = ParseIpv4(tok, &v4);
+#endif
+      if (ip) visitor.OnIpv4(v4, tok, start + s);
       continue;
     }
     if (LooksLikeDomain(tok)) visitor.OnDomain(tok, start + s);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "match/key_hash.h"
 #include "match/normalize.h"
 
 namespace bulwark::match {
@@ -25,6 +26,135 @@ struct Recorder {
   void OnEmail(std::string_view s, size_t off) { tokens.push_back("email:" + std::string(s) + "@" + std::to_string(off)); }
   void OnHash(std::string_view s, size_t off) { tokens.push_back("hash:" + std::string(s) + "@" + std::to_string(off)); }
 };
+
+// The byte-at-a-time scanner DomainRun replaced (its run loop is the only difference): the oracle the fast
+// scanner must agree with token for token.
+template <typename Visitor>
+void ReferenceScanText(std::string_view line, Visitor& visitor) {
+  using namespace scan_detail;
+  const char* b = line.data();
+  const size_t n = line.size();
+  size_t i = 0;
+  while (i < n) {
+    // Skip to the next run of domain characters; a "::" may start an IPv6 address.
+    while (i < n && (Class(b[i]) & kDom) == 0) {
+      if (b[i] == ':' && i + 1 < n && b[i + 1] == ':') {
+        size_t j = i;
+        while (j < n && ((Class(b[j]) & (kDigit | kHexLetter | kDot)) != 0 || b[j] == ':')) ++j;
+        IpAddress a;
+        if (ParseIpv6(std::string_view(b + i, j - i), &a)) visitor.OnIp(a, std::string_view(b + i, j - i), i);
+        i = j;
+        continue;
+      }
+      ++i;
+    }
+    if (i >= n) break;
+    const size_t start = i;
+    uint8_t any = 0;
+    uint8_t all = 0xFF;
+    while (i < n) {
+      uint8_t c = Class(b[i]);
+      if ((c & kDom) == 0) break;
+      any |= c;
+      all &= c;
+      ++i;
+    }
+    const size_t run_end = i;
+    std::string_view run(b + start, run_end - start);
+    if (run.size() > kMaxTokenBytes) continue;
+    char next = i < n ? b[i] : '\0';
+    if (next == ':') {
+      // scheme://
+      if (i + 2 < n && b[i + 1] == '/' && b[i + 2] == '/' && (all & kAlpha) != 0 && run.size() <= 10) {
+        size_t j = i + 3;
+        while (j < n && (Class(b[j]) & kUrl) != 0) ++j;
+        std::string_view url(b + start, j - start);
+        if (j > i + 3 && url.size() <= kMaxTokenBytes) {
+          visitor.OnUrl(url, start);
+          // The host: after userinfo, before port/path.
+          size_t h = i + 3;
+          size_t auth_end = h;
+          while (auth_end < j && b[auth_end] != '/' && b[auth_end] != '?' && b[auth_end] != '#') ++auth_end;
+          for (size_t k = h; k < auth_end; ++k) {
+            if (b[k] == '@') h = k + 1;
+          }
+          if (h < auth_end && b[h] == '[') {
+            size_t close = h;
+            while (close < auth_end && b[close] != ']') ++close;
+            IpAddress a;
+            std::string_view text(b + h + 1, close - h - 1);
+            if (close < auth_end && ParseIpv6(text, &a)) visitor.OnIp(a, text, h + 1);
+          } else {
+            size_t e = h;
+            while (e < auth_end && (Class(b[e]) & kDom) != 0) ++e;
+            std::string_view host(b + h, e - h);
+            while (!host.empty() && host.back() == '.') host.remove_suffix(1);
+            uint32_t v4;
+            if (ParseIpv4(host, &v4)) {
+              visitor.OnIpv4(v4, host, h);
+            } else if (LooksLikeDomain(host)) {
+              visitor.OnDomain(host, h);
+            }
+          }
+        }
+        i = j;
+        continue;
+      }
+      // IPv6: a run of hex digits followed by ':'.
+      if ((any & kDot) == 0 && run.size() <= 4) {
+        bool hex_only = true;
+        for (char c : run) hex_only &= (Class(c) & (kDigit | kHexLetter)) != 0;
+        if (hex_only) {
+          size_t j = start;
+          while (j < n && ((Class(b[j]) & (kDigit | kHexLetter | kDot)) != 0 || b[j] == ':')) ++j;
+          IpAddress a;
+          if (ParseIpv6(std::string_view(b + start, j - start), &a)) {
+            visitor.OnIp(a, std::string_view(b + start, j - start), start);
+            i = j;
+            continue;
+          }
+        }
+      }
+    } else if (next == '@' && run.size() > 0) {
+      size_t local = start;
+      while (local > 0 && (Class(b[local - 1]) & kEmailLocal) != 0) --local;
+      size_t j = i + 1;
+      while (j < n && (Class(b[j]) & kDom) != 0) ++j;
+      std::string_view domain(b + i + 1, j - i - 1);
+      while (!domain.empty() && domain.back() == '.') domain.remove_suffix(1);
+      if (LooksLikeDomain(domain)) {
+        visitor.OnEmail(std::string_view(b + local, i + 1 + domain.size() - local), local);
+        visitor.OnDomain(domain, i + 1);
+        i = j;
+        continue;
+      }
+    }
+    if ((any & kDot) == 0) {
+      // No dot: a hash or nothing.
+      {
+        size_t len = run.size();
+        if (len == 32 || len == 40 || len == 64 || len == 128) {
+          bool hex = true;
+          for (char c : run) hex &= (Class(c) & (kDigit | kHexLetter)) != 0;
+          if (hex) visitor.OnHash(run, start);
+        }
+      }
+      continue;
+    }
+    // Trim dots and dashes at the ends ("evil.com." at the end of a sentence, "-x.com").
+    size_t s = 0, e = run.size();
+    while (s < e && (run[s] == '.' || run[s] == '-')) ++s;
+    while (e > s && run[e - 1] == '.') --e;
+    std::string_view tok = run.substr(s, e - s);
+    if ((any & kAlpha) == 0) {
+      uint32_t v4;
+      if (ParseIpv4(tok, &v4)) visitor.OnIpv4(v4, tok, start + s);
+      continue;
+    }
+    if (LooksLikeDomain(tok)) visitor.OnDomain(tok, start + s);
+  }
+}
+
 
 std::vector<std::string> Scan(std::string_view line) {
   Recorder r;
@@ -82,6 +212,104 @@ TEST(ScanTest, HostileInputIsBounded) {
   EXPECT_THAT(Scan(long_name + ".com"), IsEmpty());
 }
 
+TEST(ScanTest, ParseIpv4EdgeCases) {
+  uint32_t v = 0;
+  ASSERT_TRUE(scan_detail::ParseIpv4("0.0.0.0", &v));
+  EXPECT_EQ(v, 0u);
+  ASSERT_TRUE(scan_detail::ParseIpv4("255.255.255.255", &v));
+  EXPECT_EQ(v, 0xFFFFFFFFu);
+  ASSERT_TRUE(scan_detail::ParseIpv4("10.200.3.40", &v));
+  EXPECT_EQ(v, 0x0AC80328u);
+  for (std::string_view bad : {"256.1.1.1", "1.1.1.256", "1.2.3.999", "01.2.3.4", "1.2.3.04", "1.2.00.4",
+                               "1.2.3", "1.2.3.4.5", "1..2.3.4", ".1.2.3.4", "1.2.3.4.", "1.2.3.4a", "a.2.3.4",
+                               "1.2.3.-4", "1234.1.1.1", "1.2.3.1234", "1714564801.001", "1.2.3.4 ", "1/2.3.4.5"}) {
+    EXPECT_FALSE(scan_detail::ParseIpv4(bad, &v)) << bad;
+  }
+}
+
+TEST(ScanTest, ParseIpv4WideAgreesWithParseIpv4) {
+  // Strings of digits and dots (and a stray other byte) of every length the parsers look at, followed by bytes
+  // that must not matter.
+  const std::string alphabet = "0123456789....12x";
+  uint64_t state = 42;
+  auto next = [&]() {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<size_t>(state >> 33);
+  };
+  size_t accepted = 0;
+  for (int round = 0; round < 300000; ++round) {
+    std::string s(5 + next() % 13, '0');
+    for (char& c : s) c = alphabet[next() % alphabet.size()];
+    std::string padded = s + std::string(16, "9.x"[next() % 3]);
+    uint32_t wide = 1, scalar = 2;
+    const bool a = scan_detail::ParseIpv4Wide(padded.data(), s.size(), &wide);
+    const bool b = scan_detail::ParseIpv4(s, &scalar);
+    ASSERT_EQ(a, b) << s;
+    if (a) {
+      ASSERT_EQ(wide, scalar) << s;
+      ++accepted;
+    }
+  }
+  EXPECT_GT(accepted, 100u);  // the generator does reach valid addresses
+  uint32_t v = 0;
+  ASSERT_TRUE(scan_detail::ParseIpv4Wide("255.255.255.255 ", 15, &v));
+  EXPECT_EQ(v, 0xFFFFFFFFu);
+  ASSERT_TRUE(scan_detail::ParseIpv4Wide("1.2.3.4.........", 7, &v));
+  EXPECT_EQ(v, 0x01020304u);
+  EXPECT_FALSE(scan_detail::ParseIpv4Wide("1.2.3.04........", 8, &v));
+  EXPECT_FALSE(scan_detail::ParseIpv4Wide("1.2.3.256.......", 9, &v));
+}
+
+TEST(ScanTest, TokensAtLineEdgesAndNextToPunctuation) {
+  EXPECT_THAT(Scan("evil.com"), ElementsAre("domain:evil.com@0"));
+  EXPECT_THAT(Scan("1.2.3.4"), ElementsAre("ip:1.2.3.4@0=1.2.3.4"));
+  EXPECT_THAT(Scan("(1.2.3.4),[evil.com];<EVIL.COM.>"),
+              ElementsAre("ip:1.2.3.4@1=1.2.3.4", "domain:evil.com@11", "domain:EVIL.COM@22"));
+  EXPECT_THAT(Scan("x=http://h.example/p\\"), ElementsAre("url:http://h.example/p@2", "domain:h.example@9"));
+  EXPECT_THAT(Scan("256.1.1.1 1.1.1.01 01.1.1.1"), IsEmpty());
+}
+
+TEST(ScanTest, AgreesWithTheByteAtATimeScannerOnGeneratedLines) {
+  // Lines built from fragments that start, end and break tokens, long enough to cross 16-byte blocks.
+  const std::vector<std::string> pieces = {
+      " ", "  ", ".", "..", "-", "_", ":", "::", "/", "@", "#", "(", ")", "\"", "\t", "\xc3\xa9", "\x80",
+      "a", "Z", "evil", "EVIL", "com", "Example", "1", "10", "255", "256", "01", "0", "fe80", "db8", "dead",
+      "http://", "https://", "HTTP://", "www.", ".com", ".co.uk", ".", "x@", "user:pw@", "[2001:db8::1]",
+      "d41d8cd98f00b204e9800998ecf8427e", "0123456789abcdef0123456789abcdef01234567",
+      "averyveryverylonglabelthatgoesonandonforsure", "1714564801.001", "10.0.0.1", "192.168.001.1",
+      "a-b.c_d.ef", "?q=1", "%41", ":8080", "TCP_MISS/200"};
+  uint64_t state = 7;
+  auto next = [&]() {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<size_t>(state >> 33);
+  };
+  size_t tokens = 0;
+  for (int round = 0; round < 30000; ++round) {
+    std::string line;
+    const size_t parts = 1 + next() % 24;
+    for (size_t k = 0; k < parts; ++k) line += pieces[next() % pieces.size()];
+    Recorder fast, slow;
+    ScanText(line, fast);
+    ReferenceScanText(line, slow);
+    ASSERT_EQ(fast.tokens, slow.tokens) << line;
+    tokens += fast.tokens.size();
+  }
+  EXPECT_GT(tokens, 30000u);
+}
+
+TEST(KeyHashTest, FoldsAsciiCaseOnlyAndAgreesAcrossKinds) {
+  EXPECT_EQ(FoldWord(0x5A41405B7A615F2Dull), 0x7A61405B7A615F2Dull);  // 'Z','A' fold; '@','[','z','a','_','-' do not
+  EXPECT_EQ(FoldWord(0xC1DAFF80000909FFull), 0xC1DAFF80000909FFull);  // bytes >= 0x80 never change
+  for (KeyKind kind : {KeyKind::kUrl, KeyKind::kEmail, KeyKind::kHash, KeyKind::kDomain}) {
+    EXPECT_EQ(KeyHash(kind, "Evil.Example.COM/Path-Long-Enough"), KeyHash(kind, "evil.example.com/path-long-enough"));
+    EXPECT_NE(KeyHash(kind, "evil.example.com/a"), KeyHash(kind, "evil.example.com/b"));
+  }
+  EXPECT_NE(KeyHash(KeyKind::kUrl, "a/"), KeyHash(KeyKind::kEmail, "a/"));
+  EXPECT_NE(KeyHash(KeyKind::kUrl, "abcdefgh"), KeyHash(KeyKind::kUrl, std::string_view("abcdefgh\0", 9)));
+  EXPECT_NE(IpKeyHash(std::string_view("\x04\x0a\x00\x00\x01\x20", 6)),
+            IpKeyHash(std::string_view("\x04\x0a\x00\x00\x02\x20", 6)));
+}
+
 TEST(NormalizeTest, Urls) {
   std::string out;
   std::string_view host;
@@ -95,6 +323,16 @@ TEST(NormalizeTest, Urls) {
   ASSERT_TRUE(NormalizeUrl("example.com/x", out));
   EXPECT_EQ(out, "example.com/x");
   EXPECT_FALSE(NormalizeUrl("http:///nohost", out));
+  ASSERT_TRUE(NormalizeUrl("abcdefghijklmnop://h.example/x", out));  // a 16-byte scheme
+  EXPECT_EQ(out, "h.example/x");
+  ASSERT_TRUE(NormalizeUrl("abcdefghijklmnopq://h.example/x", out));  // 17 bytes: no scheme
+  EXPECT_EQ(out, "abcdefghijklmnopq//h.example/x");
+  ASSERT_TRUE(NormalizeUrl("h.example/r?u=http://other.example/", out));
+  EXPECT_EQ(out, "h.example/r?u=http://other.example/");
+  ASSERT_TRUE(NormalizeUrl("http://Host.example?q=1#f", out));
+  EXPECT_EQ(out, "host.example/?q=1#f");
+  ASSERT_TRUE(NormalizeUrl("http://Host.example#f", out));
+  EXPECT_EQ(out, "host.example/#f");
   ASSERT_TRUE(NormalizeDomain("*.Example.com.", out));
   EXPECT_EQ(out, "example.com");
   EXPECT_FALSE(NormalizeDomain("a..b", out));

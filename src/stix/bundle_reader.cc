@@ -137,8 +137,13 @@ Status BundleReader::BeginValue(Target target) {
   target_ = target;
   value_bytes_ = 0;
   if (target == Target::kElement) {
-    // One arena per object: parsing allocates from it and the Object frees it in one go.
-    parser_.reset(boost::json::make_shared_resource<boost::json::monotonic_resource>());
+    // One arena per object: parsing allocates from it and the Object frees it in one go. Or the caller's arena
+    // for every object, which makes destroying them free.
+    if (options_.arena != nullptr) {
+      parser_.reset(boost::json::storage_ptr(options_.arena));
+    } else {
+      parser_.reset(boost::json::make_shared_resource<boost::json::monotonic_resource>());
+    }
   } else {
     parser_.reset();
   }
@@ -189,7 +194,9 @@ Status BundleReader::ValueDone(boost::json::value value) {
     case Target::kElement: {
       state_ = State::kElemCommaOrEnd;
       ++objects_read_;
-      Status st = callback_(MakeObject(std::move(value.get_object())));
+      Status st = callback_(MakeObject(std::move(value.get_object()), options_.arena != nullptr
+                                                                          ? ObjectStorage::kKeepBorrowed
+                                                                          : ObjectStorage::kOwnedOrCopied));
       if (!st.ok()) {
         error_ = st.error();
         return st;

@@ -25,6 +25,7 @@
 #include <string>
 #include <string_view>
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/stream_parser.hpp>
 
@@ -36,6 +37,11 @@ namespace bulwark::stix {
 struct BundleReaderOptions {
   size_t max_object_bytes = 16u << 20;  // Default: 16 MiB of JSON text per object
   size_t max_depth = 64;                // Default: nesting depth 64 inside one object
+  // When set, every object is parsed into this arena and its Object keeps it (MakeObject with
+  // ObjectStorage::kKeepBorrowed): destroying such an Object frees nothing, the arena frees every object at once.
+  // The caller keeps the arena alive longer than every Object it receives. Default: one arena per object,
+  // owned by the Object.
+  boost::json::monotonic_resource* arena = nullptr;
 };
 
 enum class InputShape { kUnknown, kBundle, kList, kSingleObject };

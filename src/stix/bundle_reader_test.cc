@@ -66,6 +66,36 @@ TEST(BundleReaderTest, OneByteAtATimeGivesTheSameObjects) {
   }
 }
 
+// With a caller's arena every object lives on it (kept, not copied to the heap), and the objects are the same.
+TEST(BundleReaderTest, CallersArenaHoldsEveryObject) {
+  boost::json::monotonic_resource arena;
+  BundleReaderOptions options;
+  options.arena = &arena;
+  std::vector<Object> objects;
+  BundleReader reader(
+      [&](Object&& o) -> Status {
+        objects.push_back(std::move(o));
+        return Ok();
+      },
+      options);
+  ASSERT_TRUE(reader.Feed(kBundle).ok());
+  ASSERT_TRUE(reader.Finish().ok());
+  const Collected heap = Read(kBundle, 7);
+  ASSERT_EQ(objects.size(), heap.objects.size());
+  for (size_t i = 0; i < objects.size(); ++i) {
+    EXPECT_EQ(objects[i].json.storage().get(), &arena) << i;
+    EXPECT_FALSE(objects[i].json.storage().is_shared()) << i;
+    EXPECT_EQ(boost::json::serialize(objects[i].json), heap.objects[i]) << i;
+  }
+  EXPECT_EQ(objects[1].type, "ipv4-addr");
+  EXPECT_EQ(objects[1].id, "ipv4-addr--28bb3599-77cd-5a82-a950-b5bc3caf07c4");
+  // Without the option, a value on a borrowed resource is still copied to the default heap.
+  boost::json::monotonic_resource other;
+  boost::json::object borrowed{boost::json::storage_ptr(&other)};
+  borrowed["type"] = "identity";
+  EXPECT_EQ(MakeObject(std::move(borrowed)).json.storage().get(), boost::json::storage_ptr().get());
+}
+
 TEST(BundleReaderTest, ListAndSingleObjectAndEmptyBundle) {
   Collected c = Read(R"([{"type":"x-a","id":"x-a--f431f809-377b-45e0-aa1c-6a4751cae5ff"}, {"type":"x-b"}])", 5);
   ASSERT_TRUE(c.status.ok());

@@ -87,12 +87,13 @@ std::optional<std::string_view> Object::Version() const {
   return std::string_view(modified);
 }
 
-Object MakeObject(boost::json::object json) {
+Object MakeObject(boost::json::object json, ObjectStorage storage) {
   // Move construction keeps the value's memory resource. That is safe (and saves a deep copy of every object)
   // when the value owns its resource (a shared arena, such as BundleReader's one per object) or uses the
   // default heap; a borrowed resource might die before the Object, so its values are copied to the default heap.
   const boost::json::storage_ptr& sp = json.storage();
-  const bool keep = sp.is_shared() || sp.get() == boost::json::storage_ptr().get();
+  const bool keep = storage == ObjectStorage::kKeepBorrowed || sp.is_shared() ||
+                    sp.get() == boost::json::storage_ptr().get();
   boost::json::object j = keep ? std::move(json) : boost::json::object(json, boost::json::storage_ptr());
   std::vector<std::string> markings;
   if (const auto* m = j.if_contains("object_marking_refs"); m != nullptr && m->is_array()) {

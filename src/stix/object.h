@@ -59,9 +59,15 @@ struct Object {
   std::optional<std::string_view> Version() const;
 };
 
+// What MakeObject does with a value on a borrowed (not reference-counted) memory resource.
+enum class ObjectStorage {
+  kOwnedOrCopied,  // copy it to the default heap, so the Object never outlives its memory
+  kKeepBorrowed,   // keep it: the caller guarantees the resource outlives the Object (BundleReaderOptions::arena)
+};
+
 // Takes ownership of `json` and fills the header. Never fails; see the contract above. The Object keeps the
 // value's memory resource when the value owns it (a shared arena) or uses the default heap; values on a borrowed
-// resource are copied to the default heap, so the Object never outlives its memory.
-Object MakeObject(boost::json::object json);
+// resource are copied to the default heap unless `storage` says kKeepBorrowed.
+Object MakeObject(boost::json::object json, ObjectStorage storage = ObjectStorage::kOwnedOrCopied);
 
 }  // namespace bulwark::stix
