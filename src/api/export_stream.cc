@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include "common/uuid.h"
+#include "hub/sample_zip.h"
 #include "stix/mapping/mapping.h"
 
 namespace bulwark::api {
@@ -158,7 +159,10 @@ class WriterCursor final : public ExportCursor {
 // A STIX 2.1 bundle: {"type":"bundle","id":...,"objects":[...]} streamed event by event.
 class StixCursor final : public ExportCursor {
  public:
-  explicit StixCursor(BatchedSearch search) : search_(std::move(search)) {}
+  // `attachments_from`: where attachment and sample data is read, or nullptr to leave it out. The search has
+  // already decided what the principal may see; the data read adds no access decision of its own.
+  StixCursor(BatchedSearch search, hub::Hub* attachments_from)
+      : search_(std::move(search)), attachments_from_(attachments_from) {}
 
   Status Prime() {
     pending_ = "{\"type\":\"bundle\",\"id\":\"bundle--" + NewUuidV4() + "\",\"objects\":[";
@@ -184,6 +188,17 @@ class StixCursor final : public ExportCursor {
  private:
   Status EmitEvent(const model::Event& e, std::string& out) {
     stix::mapping::MappingOptions options;
+    if (attachments_from_ != nullptr) {
+      hub::Hub* hub = attachments_from_;
+      options.attribute_data =
+          [hub](const model::Attribute& a) -> Result<std::optional<stix::mapping::AttributePayload>> {
+        BW_ASSIGN_OR_RETURN(std::optional<std::string> stored, hub->AttachmentData(a));
+        if (!stored) return std::optional<stix::mapping::AttributePayload>();
+        stix::mapping::AttributePayload payload;
+        payload.bytes = hub::MispAttributeData(a, std::move(*stored));
+        return std::optional<stix::mapping::AttributePayload>(std::move(payload));
+      };
+    }
     return stix::mapping::StreamEventToStix(e, options, [&](boost::json::object&& o) -> Status {
       if (!first_) out += ',';
       first_ = false;
@@ -228,6 +243,7 @@ class StixCursor final : public ExportCursor {
   }
 
   BatchedSearch search_;
+  hub::Hub* attachments_from_;
   model::Event current_;
   std::string pending_;
   bool first_ = true;
@@ -250,9 +266,11 @@ bool IsExportFormat(std::string_view format) {
 Result<std::unique_ptr<ExportCursor>> ExportCursor::Open(hub::Hub& hub, const access::Principal& p,
                                                          hub::SearchRequest request, ExportScope scope,
                                                          std::string_view format,
-                                                         const exporter::ExportOptions& options) {
+                                                         const exporter::ExportOptions& options,
+                                                         AttachmentContent attachments) {
   if (format == "stix2") {
-    auto cursor = std::make_unique<StixCursor>(BatchedSearch(hub, p, std::move(request), scope));
+    auto cursor = std::make_unique<StixCursor>(BatchedSearch(hub, p, std::move(request), scope),
+                                               attachments == AttachmentContent::kInclude ? &hub : nullptr);
     BW_RETURN_IF_ERROR(cursor->Prime());
     return std::unique_ptr<ExportCursor>(std::move(cursor));
   }

@@ -11,6 +11,8 @@
 //   event, attributes by uuid (MISP's CSV order); stix2 gives each whole event.
 // - Attribute scope (attributes/restSearch): the matching attributes in id order; stix2 groups consecutive
 //   attributes of one event into a partial event.
+// - stix2 with AttachmentContent::kInclude carries attachment and malware-sample data as artifact SCOs, read
+//   through Hub::AttachmentData for the attributes the search returned (docs/stix-mapping.md).
 // Errors: kInvalid (field returnFormat) for an unknown format, listing the valid ones; search errors as the
 // hub reports them. Thread-safety: one cursor per request, used by one thread at a time.
 #pragma once
@@ -26,13 +28,17 @@
 namespace bulwark::api {
 
 enum class ExportScope { kEvents, kAttributes };
+// Whether stix2 output carries the data of attachment and malware-sample attributes as artifact SCOs
+// (docs/stix-mapping.md); the other formats have no place for it and ignore it.
+enum class AttachmentContent { kOmit, kInclude };
 
 class ExportCursor {
  public:
   // Validates the format and fetches the first batch, so that a bad request fails before any output.
   static Result<std::unique_ptr<ExportCursor>> Open(hub::Hub& hub, const access::Principal& p,
                                                     hub::SearchRequest request, ExportScope scope,
-                                                    std::string_view format, const exporter::ExportOptions& options);
+                                                    std::string_view format, const exporter::ExportOptions& options,
+                                                    AttachmentContent attachments = AttachmentContent::kOmit);
   virtual ~ExportCursor() = default;
 
   // Appends the next part of the output to `out`. Returns false once everything (the trailer included) has

@@ -191,10 +191,11 @@ Result<HttpResponse> StreamAttributes(ApiContext& ctx, const access::Principal& 
 
 // A restSearch answer in an export format (returnFormat other than json), streamed batch by batch.
 Result<HttpResponse> StreamExport(ApiContext& ctx, const access::Principal& p, hub::SearchRequest req,
-                                  ExportScope scope) {
+                                  ExportScope scope, bool with_attachments) {
   const std::string format = req.return_format;
   BW_ASSIGN_OR_RETURN(std::unique_ptr<ExportCursor> opened,
-                      ExportCursor::Open(ctx.hub, p, std::move(req), scope, format, exporter::ExportOptions{}));
+                      ExportCursor::Open(ctx.hub, p, std::move(req), scope, format, exporter::ExportOptions{},
+                                         with_attachments ? AttachmentContent::kInclude : AttachmentContent::kOmit));
   std::shared_ptr<ExportCursor> cursor = std::move(opened);
   HttpResponse r = Streamed(200, [cursor, format](std::string& out) {
     Result<bool> more = cursor->Next(out);
@@ -413,8 +414,8 @@ void RegisterMispEventRoutes(http::Router& r, ApiContext& ctx) {
   r.Add("POST", "/events/restSearch", "misp.events.restSearch", Authed(ctx, [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
     BW_ASSIGN_OR_RETURN(json::value body, ParseJsonBody(ctx, req));
     BW_ASSIGN_OR_RETURN(hub::SearchRequest sr, hub::ParseSearchRequest(body, ctx.clock));
-    if (sr.return_format != "json") return StreamExport(ctx, p, std::move(sr), ExportScope::kEvents);
     BW_ASSIGN_OR_RETURN(const bool with_attachments, WantsAttachments(req, body, false));
+    if (sr.return_format != "json") return StreamExport(ctx, p, std::move(sr), ExportScope::kEvents, with_attachments);
     return StreamEvents(ctx, p, std::move(sr), with_attachments);
   }));
 
@@ -462,8 +463,8 @@ void RegisterMispEventRoutes(http::Router& r, ApiContext& ctx) {
   r.Add("POST", "/attributes/restSearch", "misp.attributes.restSearch", Authed(ctx, [&](HttpRequest& req, const access::Principal& p) -> Result<HttpResponse> {
     BW_ASSIGN_OR_RETURN(json::value body, ParseJsonBody(ctx, req));
     BW_ASSIGN_OR_RETURN(hub::SearchRequest sr, hub::ParseSearchRequest(body, ctx.clock));
-    if (sr.return_format != "json") return StreamExport(ctx, p, std::move(sr), ExportScope::kAttributes);
     BW_ASSIGN_OR_RETURN(const bool with_attachments, WantsAttachments(req, body, false));
+    if (sr.return_format != "json") return StreamExport(ctx, p, std::move(sr), ExportScope::kAttributes, with_attachments);
     return StreamAttributes(ctx, p, std::move(sr), with_attachments);
   }));
   r.Add("GET", "/attributes/describeTypes.json", "misp.attributes.describeTypes", Authed(ctx, [&](HttpRequest&, const access::Principal&) -> Result<HttpResponse> {

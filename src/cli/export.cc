@@ -127,8 +127,9 @@ Status RunExportTo(App& app, const ExportArgs& a, std::FILE* out, size_t& bytes)
   BW_ASSIGN_OR_RETURN(boost::json::value body, FilterBody(a.filter));
   BW_ASSIGN_OR_RETURN(hub::SearchRequest req, hub::ParseSearchRequest(body, app.clock));
   const api::ExportScope scope = a.scope == "events" ? api::ExportScope::kEvents : api::ExportScope::kAttributes;
+  // A file export carries everything the hub holds, attachment and sample data included (stix2 artifacts).
   BW_ASSIGN_OR_RETURN(auto cursor, api::ExportCursor::Open(*app.hub, p, std::move(req), scope, a.format,
-                                                           exporter::ExportOptions{}));
+                                                           exporter::ExportOptions{}, api::AttachmentContent::kInclude));
   std::string chunk;
   ChunkWriter writer(out);
   auto last_report = std::chrono::steady_clock::now();

@@ -53,7 +53,14 @@ Status ImportMapped(EventImporter& importer, hub::Hub& hub, const access::Princi
   size_t done = 0;
   for (auto& ev : mapped.events) {
     const std::string uuid = ev.event.uuid;
-    BW_RETURN_IF_ERROR(importer.Import(EventToInput(ev.event, ev.creator ? &*ev.creator : nullptr)));
+    misp::EventInput input = EventToInput(ev.event, ev.creator ? &*ev.creator : nullptr);
+    // Artifact content (attachments, malware samples) travels as MISP's `data`; the hub's write path stores it.
+    for (misp::AttributeInput& a : input.attributes) {
+      if (auto it = ev.attribute_data.find(a.attribute.uuid); it != ev.attribute_data.end()) {
+        a.data = std::move(it->second);
+      }
+    }
+    BW_RETURN_IF_ERROR(importer.Import(std::move(input)));
     if (!ev.sightings.empty()) AddSightings(importer, hub, principal, ev.sightings, uuid);
     ev.event = model::Event{};  // one event's model at a time besides the mapping's output
     if (progress && ++done % kProgressEveryEvents == 0) {

@@ -4,10 +4,12 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "common/crypto.h"
 #include "common/uuid.h"
 #include "model/machine_tag.h"
 #include "stix/mapping/internal.h"
 #include "stix/mapping/mapping.h"
+#include "stix/sco_id.h"
 
 namespace bulwark::stix::mapping {
 namespace {
@@ -18,6 +20,38 @@ using internal::FlatProp;
 std::string UuidOr(std::string_view uuid, std::string_view fallback_name) {
   if (IsUuid(uuid)) return NormaliseUuid(uuid);
   return UuidV5(internal::kBulwarkNamespace, fallback_name);
+}
+
+// A file's content as an artifact SCO (misp-stix's form): payload_bin in base64 with its SHA-256; a
+// malware-sample's payload is MISP's encrypted zip, which the artifact says how to open.
+struct FileContent {
+  json::object artifact;
+  std::string file_sha256;  // the SHA-256 of the file itself when the artifact holds it bare (attachment), else ""
+};
+
+FileContent MakeFileContent(std::string_view attribute_type, const AttributePayload& payload) {
+  const bool sample = attribute_type == "malware-sample";
+  FileContent c;
+  json::object& j = c.artifact;
+  j["type"] = "artifact";
+  j["spec_version"] = "2.1";
+  j["id"] = "";
+  if (sample) {
+    j["mime_type"] = "application/zip";
+  } else if (!payload.mime_type.empty()) {
+    j["mime_type"] = payload.mime_type;
+  }
+  j["payload_bin"] = Base64Encode(payload.bytes);
+  const std::string sha256 = Sha256Hex(payload.bytes);
+  j["hashes"] = json::object{{"SHA-256", sha256}};
+  if (sample) {
+    j["encryption_algorithm"] = "mime-type-indicated";
+    j["decryption_key"] = "infected";
+  } else {
+    c.file_sha256 = sha256;
+  }
+  j["id"] = DeterministicScoId(j);
+  return c;
 }
 
 bool IsRelationshipType(std::string_view s) {
@@ -192,23 +226,57 @@ class Exporter {
     return j;
   }
 
-  // observed-data over SCOs (emitted first, each once); nullopt when the SCOs cannot be built.
+  // The artifact of a file's content, emitted once; returns its id.
+  Result<std::string> EmitArtifact(FileContent& content) {
+    std::string id(content.artifact["id"].as_string());
+    if (scos_.insert(id).second) BW_RETURN_IF_ERROR(Emit(std::move(content.artifact), false));
+    return id;
+  }
+
+  // observed-data over SCOs (emitted first, each once); nullopt when the SCOs cannot be built. With `content`,
+  // the root file SCO refers to the artifact by content_ref (and carries the file's SHA-256, so that files of
+  // one name with different contents get different ids); when that file SCO was already emitted without it,
+  // the observed-data refers to the artifact by x_misp_attachment_ref instead.
   Result<std::optional<json::object>> ObservedData(std::string id, int64_t timestamp, std::span<const FlatProp> flat,
                                                    const std::optional<int64_t>& first_seen,
-                                                   const std::optional<int64_t>& last_seen) {
+                                                   const std::optional<int64_t>& last_seen,
+                                                   FileContent* content = nullptr) {
+    if (content != nullptr && flat.front().object_type != "file") content = nullptr;
+    std::vector<FlatProp> hashed;
+    if (content != nullptr && !content->file_sha256.empty()) {
+      const bool has_sha256 = std::any_of(flat.begin(), flat.end(), [](const FlatProp& f) {
+        return internal::PathText(f.steps) == "hashes.SHA-256";
+      });
+      if (!has_sha256) {
+        hashed.assign(flat.begin(), flat.end());
+        internal::AddFlat(hashed, "file", "hashes.SHA-256", content->file_sha256);
+        flat = hashed;
+      }
+    }
     auto scos = internal::BuildScos(flat);
     if (!scos) return std::optional<json::object>();
-    const json::object& root = scos->back();
+    json::object& root = scos->back();
     if (root.at("type").as_string() == "network-traffic" && !root.contains("src_ref") && !root.contains("dst_ref")) {
       return std::optional<json::object>();
     }
+    std::string artifact_id;
+    bool linked = false;
+    if (content != nullptr) {
+      BW_ASSIGN_OR_RETURN(artifact_id, EmitArtifact(*content));
+      if (!scos_.count(std::string(root["id"].as_string()))) {
+        root["content_ref"] = artifact_id;
+        linked = true;
+      }
+    }
     json::array refs;
     for (auto it = scos->rbegin(); it != scos->rend(); ++it) refs.push_back((*it)["id"]);
+    if (linked) refs.push_back(json::string(artifact_id));
     for (auto& sco : *scos) {
       std::string sid(sco["id"].as_string());
       if (scos_.insert(sid).second) BW_RETURN_IF_ERROR(Emit(std::move(sco), false));
     }
     json::object j = Base("observed-data", std::move(id), timestamp);
+    if (content != nullptr && !linked) j["x_misp_attachment_ref"] = artifact_id;
     const int64_t from = first_seen ? *first_seen : std::max<int64_t>(timestamp, 0) * 1'000'000;
     j["first_observed"] = internal::StixTimeMicros(from);
     j["last_observed"] = internal::StixTimeMicros(last_seen && *last_seen >= from ? *last_seen : from);
@@ -222,6 +290,11 @@ class Exporter {
     std::vector<FlatProp> flat;
     std::optional<json::object> out;
     bool mapped_value = false;
+    std::optional<FileContent> content;
+    if ((a.type == "attachment" || a.type == "malware-sample") && o_.attribute_data) {
+      BW_ASSIGN_OR_RETURN(std::optional<AttributePayload> payload, o_.attribute_data(a));
+      if (payload) content = MakeFileContent(a.type, *payload);
+    }
     if (a.type == "vulnerability") {
       json::object j = Base("vulnerability", "vulnerability--" + uuid, a.timestamp);
       j["name"] = a.Value();
@@ -235,7 +308,8 @@ class Exporter {
         out = Indicator("indicator--" + uuid, a.timestamp, flat, a.first_seen_micros, a.last_seen_micros, a.category);
       } else {
         BW_ASSIGN_OR_RETURN(out, ObservedData("observed-data--" + uuid, a.timestamp, flat, a.first_seen_micros,
-                                              a.last_seen_micros));
+                                              a.last_seen_micros, content ? &*content : nullptr));
+        if (out && flat.front().object_type == "file") content.reset();  // linked by the observed-data
       }
       if (out) {
         auto back = internal::FlatToAttribute(flat, a.type);
@@ -247,6 +321,11 @@ class Exporter {
       mapped_value = false;
     }
     json::object& j = *out;
+    if (content) {
+      // An indicator's pattern stays name and hashes; the content travels beside it (docs/stix-mapping.md).
+      BW_ASSIGN_OR_RETURN(std::string artifact_id, EmitArtifact(*content));
+      j["x_misp_attachment_ref"] = artifact_id;
+    }
     AttributeProps(j, a);
     if (!mapped_value) j["x_misp_value"] = a.Value();
     SeenProps(j, a.first_seen_micros, a.last_seen_micros);

@@ -4,6 +4,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "common/crypto.h"
 #include "common/uuid.h"
 #include "model/attribute_types.h"
 #include "model/machine_tag.h"
@@ -134,6 +135,39 @@ std::optional<int64_t> SeenMicros(const json::object& j, std::string_view key) {
   return t->seconds * 1'000'000 + t->nanos / 1000;
 }
 
+bool IsContentProp(const FlatProp& f) {
+  return f.object_type == "file" && !f.steps.empty() && f.steps[0].kind == pat::PathStep::Kind::kKey &&
+         f.steps[0].key == "content_ref";
+}
+
+// Takes a file's content out of its FlatProps (file:content_ref.* of a pattern or of an SCO walk), so that the
+// rest maps to a value as for a file without content; a file hash that only repeats its artifact's goes too (the
+// exporter gives an attachment's file the SHA-256 of its bytes). Returns payload_bin when there is one (a url
+// artifact has none).
+std::optional<std::string> TakeContent(std::vector<FlatProp>& flat) {
+  std::optional<std::string> payload;
+  std::vector<std::pair<std::string, std::string>> artifact_hashes;  // path on the file, value
+  for (const auto& f : flat) {
+    if (!IsContentProp(f) || f.value.kind != pat::Literal::Kind::kString) continue;
+    const std::string rest = internal::PathText(std::span<const pat::PathStep>(f.steps).subspan(1));
+    if (rest == "payload_bin") payload = f.value.bytes;
+    if (rest.starts_with("hashes.")) artifact_hashes.emplace_back(rest, f.value.bytes);
+  }
+  std::erase_if(flat, [&](const FlatProp& f) {
+    if (IsContentProp(f)) return true;
+    if (f.object_type != "file" || f.value.kind != pat::Literal::Kind::kString) return false;
+    const std::pair<std::string, std::string> prop{internal::PathText(f.steps), f.value.bytes};
+    return std::find(artifact_hashes.begin(), artifact_hashes.end(), prop) != artifact_hashes.end();
+  });
+  return payload;
+}
+
+// Where a file's content came from: its payload_bin and the artifact holding it ("" for a pattern's).
+struct FileContent {
+  std::optional<std::string> payload_bin;
+  std::string artifact_id;
+};
+
 // Where a STIX id landed in the event being built.
 struct Target {
   int attribute = -1;  // index into event.attributes
@@ -157,6 +191,11 @@ class Importer {
     if (it != index_.end()) mapped_[it->second] = true;
   }
   void MarkMapped(const Object& o) { mapped_[static_cast<size_t>(&o - objs_.data())] = true; }
+  // An artifact whose content was not carried is counted as unmapped even when its observed-data was mapped.
+  void Unmark(std::string_view id) {
+    auto it = index_.find(id);
+    if (it != index_.end()) mapped_[it->second] = false;
+  }
   void Note(std::string text) {
     if (result_.notes.size() < kMaxNotes) result_.notes.push_back(std::move(text));
   }
@@ -185,11 +224,16 @@ class EventBuilder {
     } else if (t == "marking-definition") {
       if (!internal::TlpTagForMarking(o.id).empty()) im_.MarkMapped(o);
     } else if (t == "indicator") {
-      Indicator(o);
+      const size_t before = ev_.attributes.size();
+      FileContent content = Indicator(o);
+      if (!content.payload_bin) content = LinkedContent(o);
+      FinishContent(o, before, content);
     } else if (t == "observed-data") {
       ObservedData(o);
     } else if (t == "x-misp-attribute") {
+      const size_t before = ev_.attributes.size();
       CustomAttribute(o);
+      FinishContent(o, before, LinkedContent(o));
     } else if (t == "x-misp-object") {
       CustomObject(o);
     } else if (t == "vulnerability") {
@@ -344,19 +388,27 @@ class EventBuilder {
     PushAttribute(o, NewAttribute(o, std::move(type), Str(o.json, "pattern"), to_ids, UuidOfId(o.id)));
   }
 
-  void Indicator(const Object& o) {
+  // Returns the file content the pattern states (file:content_ref.payload_bin, misp-stix's form), if any.
+  FileContent Indicator(const Object& o) {
     const std::string_view pattern_type = Str(o.json, "pattern_type");
     const std::string_view text = Str(o.json, "pattern");
-    if (text.empty()) return;
+    if (text.empty()) return {};
     if (pattern_type != "stix") {
       std::string t(pattern_type == "suricata" ? "snort" : pattern_type);
       if (!model::AttributeTypes::Get().IsValidType(t)) t = "text";
       PatternAttribute(o, t, true);
-      return;
+      return {};
     }
     auto parsed = pattern::Parse(text);
     std::optional<std::vector<FlatProp>> flat;
     if (parsed.ok()) flat = internal::PatternToFlat(*parsed);
+    FileContent content;
+    if (flat) content.payload_bin = TakeContent(*flat);
+    IndicatorFromFlat(o, flat);
+    return content;
+  }
+
+  void IndicatorFromFlat(const Object& o, const std::optional<std::vector<FlatProp>>& flat) {
     const bool meta = o.json.contains("x_misp_attributes") && o.json.contains("x_misp_name");
     if (meta) {
       PushObject(o, flat ? std::span<const FlatProp>(*flat) : std::span<const FlatProp>(),
@@ -388,6 +440,68 @@ class EventBuilder {
       }
     }
     PatternAttribute(o, "stix2-pattern", true);
+  }
+
+  // The artifact named by x_misp_attachment_ref: this exporter's link from an indicator, or from an
+  // observed-data whose file SCO could not carry content_ref.
+  FileContent LinkedContent(const Object& o) const {
+    FileContent c;
+    const std::string_view ref = Str(o.json, "x_misp_attachment_ref");
+    const Object* artifact = ref.empty() ? nullptr : im_.Find(ref);
+    if (artifact == nullptr || artifact->type != "artifact") return c;
+    c.artifact_id = artifact->id;
+    if (const auto* p = artifact->json.if_contains("payload_bin"); p != nullptr && p->is_string()) {
+      c.payload_bin = std::string(p->get_string());
+    }
+    return c;
+  }
+
+  // The content of the root file SCO `root` (its content_ref artifact, walked into `flat`), taken out of `flat`.
+  static FileContent RootContent(const json::object& root, std::vector<FlatProp>& flat) {
+    FileContent c;
+    c.payload_bin = TakeContent(flat);
+    if (c.payload_bin) c.artifact_id = std::string(Str(root, "content_ref"));
+    return c;
+  }
+
+  // Gives the one attribute pushed for `o` since `before` the content's bytes as its data. For a file without
+  // x_misp_type (foreign STIX), a filename with content becomes an attachment and a filename|md5 a
+  // malware-sample. Returns false when there was content that is not carried (not base64, or no attachment or
+  // malware-sample attribute to hold it), with a note.
+  bool AttachContent(const Object& o, size_t before, const FileContent& c) {
+    if (!c.payload_bin) return true;
+    const std::string from = c.artifact_id.empty() ? std::string("file:content_ref") : c.artifact_id;
+    std::optional<std::string> bytes = Base64Decode(*c.payload_bin);
+    if (!bytes) {
+      im_.Note(o.id + ": payload_bin of " + from + " is not base64; the file's content is not imported");
+      return false;
+    }
+    if (ev_.attributes.size() != before + 1) {
+      im_.Note(o.id + ": the content of " + from + " is not imported (the file did not become one attribute)");
+      return false;
+    }
+    model::Attribute& a = ev_.attributes.back();
+    if (Str(o.json, "x_misp_type").empty()) {
+      if (a.type == "filename") a.type = "attachment";
+      if (a.type == "filename|md5") a.type = "malware-sample";
+    }
+    if (a.type != "attachment" && a.type != "malware-sample") {
+      im_.Note(o.id + ": the content of " + from + " is not imported (a " + a.type + " attribute has no data)");
+      return false;
+    }
+    out_.attribute_data[a.uuid] = Base64Encode(*bytes);
+    return true;
+  }
+
+  // AttachContent, then the artifact is mapped exactly when its content was carried.
+  void FinishContent(const Object& o, size_t before, const FileContent& c) {
+    const bool carried = AttachContent(o, before, c);
+    if (c.artifact_id.empty() || !c.payload_bin) return;
+    if (carried) {
+      im_.MarkMapped(c.artifact_id);
+    } else {
+      im_.Unmark(c.artifact_id);
+    }
   }
 
   void ObservedData(const Object& o) {
@@ -428,13 +542,17 @@ class EventBuilder {
     const bool meta = o.json.contains("x_misp_attributes") && o.json.contains("x_misp_name");
     const std::string_view hint = Str(o.json, "x_misp_type");
     const size_t before = ev_.attributes.size() + ev_.objects.size();
+    std::vector<std::pair<size_t, FileContent>> contents;  // (attributes before, content) per attribute
     if (meta) {
       auto flat = internal::WalkSco(roots.front()->json, resolve);
       PushObject(o, flat, std::string(Str(o.json, "x_misp_name")), false);
     } else if (!hint.empty()) {
       const auto* v = o.json.if_contains("x_misp_value");
+      auto flat = internal::WalkSco(roots.front()->json, resolve);
+      contents.emplace_back(ev_.attributes.size(), RootContent(roots.front()->json, flat));
+      if (!contents.back().second.payload_bin) contents.back().second = LinkedContent(o);
       std::optional<internal::MispValue> mv;
-      if (v == nullptr || !v->is_string()) mv = internal::FlatToAttribute(internal::WalkSco(roots.front()->json, resolve), hint);
+      if (v == nullptr || !v->is_string()) mv = internal::FlatToAttribute(flat, hint);
       if (v != nullptr && v->is_string()) {
         PushAttribute(o, NewAttribute(o, std::string(hint), v->get_string(), false, UuidOfId(o.id)));
       } else if (mv) {
@@ -444,11 +562,22 @@ class EventBuilder {
         PushAttribute(o, std::move(a));
       }
     } else {
-      for (size_t i = 0; i < roots.size(); ++i) FromFlat(o, internal::WalkSco(roots[i]->json, resolve), false, i);
+      for (size_t i = 0; i < roots.size(); ++i) {
+        auto flat = internal::WalkSco(roots[i]->json, resolve);
+        contents.emplace_back(ev_.attributes.size(), RootContent(roots[i]->json, flat));
+        FromFlat(o, flat, false, i);
+        if (!AttachContent(o, contents.back().first, contents.back().second)) continue;
+        contents.pop_back();  // carried, or nothing to carry
+      }
     }
     if (ev_.attributes.size() + ev_.objects.size() > before) {
       for (const Object* s : scos) im_.MarkMapped(*s);
       for (std::string_view id : inner) im_.MarkMapped(id);
+    }
+    if (!hint.empty() && !contents.empty()) {
+      FinishContent(o, contents.front().first, contents.front().second);
+    } else {
+      for (const auto& [at, content] : contents) im_.Unmark(content.artifact_id);  // generic roots, not carried
     }
   }
 
@@ -459,7 +588,10 @@ class EventBuilder {
     };
     auto flat = internal::WalkSco(o.json, resolve);
     if (flat.empty()) return;
+    const FileContent content = RootContent(o.json, flat);
+    const size_t before = ev_.attributes.size();
     FromFlat(o, flat, false, 0);
+    FinishContent(o, before, content);
   }
 
   void CustomAttribute(const Object& o) {
@@ -671,6 +803,10 @@ Result<ImportResult> Importer::Run() {
           }
         }
       }
+    }
+    // An artifact linked by x_misp_attachment_ref is its attribute's content, not an observable of its own.
+    if (const auto* r = o.json.if_contains("x_misp_attachment_ref"); r != nullptr && r->is_string()) {
+      sco_referenced_.insert(r->get_string());
     }
     if (o.type == "observed-data") {
       if (const auto* r = o.json.if_contains("object_refs"); r != nullptr && r->is_array()) {

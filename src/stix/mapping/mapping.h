@@ -5,12 +5,13 @@
 // SCOs (not to_ids) per attribute and per MISP object, x-misp-attribute / x-misp-object custom objects for what
 // STIX has no construct for, galaxy SDOs, relationships for object references and galaxy links, and sightings.
 // MISP fields STIX has no place for travel in x_misp_* custom properties, so that a bundle this module wrote
-// imports back to the same attributes (value, type, category, to_ids, comment, tags, uuid).
+// imports back to the same attributes (value, type, category, to_ids, comment, tags, uuid). The data of attachment
+// and malware-sample attributes becomes artifact SCOs when MappingOptions::attribute_data provides it.
 //
 // Import (StixToEvents): reports/groupings become events; loose objects become one event per call; indicators,
 // observed-data, SCOs, custom x-misp-* objects, galaxy-like SDOs, markings, labels, sightings and relationships
-// are mapped back. Every input object is either mapped or counted in ImportResult::unmapped (never dropped
-// silently).
+// are mapped back; a file's artifact content becomes ImportedEvent::attribute_data. Every input object is either
+// mapped or counted in ImportResult::unmapped (never dropped silently).
 //
 // Pure functions over values: thread-safe, no I/O. Untrusted STIX input never crashes; work is linear in the
 // input (patterns are bounded by the pattern parser's limits, SCO walks by kMaxScoDepth).
@@ -34,6 +35,15 @@
 namespace bulwark::stix::mapping {
 
 enum class Container { kReport, kGrouping };
+
+// The data of an attachment or malware-sample attribute as MISP carries it: the file itself for an attachment,
+// MISP's encrypted sample zip (password "infected", hub/sample_zip.h) for a malware-sample.
+struct AttributePayload {
+  std::string bytes;
+  std::string mime_type;  // "" when unknown (left out); a malware-sample's is always application/zip
+};
+// Reads an attribute's data; nullopt when it has none.
+using AttributeDataFn = std::function<Result<std::optional<AttributePayload>>(const model::Attribute&)>;
 enum class TlpVersion { kTlp2, kTlp1 };
 
 struct MappingOptions {
@@ -52,6 +62,10 @@ struct MappingOptions {
   bool include_local_tags = false;
   // Soft-deleted attributes/objects are exported only when set. Default: false.
   bool include_deleted = false;
+  // Called for each exported attachment and malware-sample attribute (outside objects; no other type); its
+  // payload becomes an artifact SCO (docs/stix-mapping.md "Attachments and malware samples"). May be empty
+  // (the default): no artifacts. An error stops the export and is returned.
+  AttributeDataFn attribute_data;
 };
 
 // Receives each STIX object as it is produced; a non-ok Status stops the export and is returned.
@@ -94,6 +108,10 @@ struct ImportedEvent {
   model::Event event;                          // attributes, objects, tags filled; ids 0
   std::optional<model::Organisation> creator;  // from the container's created_by_ref identity
   std::vector<ImportedSighting> sightings;
+  // The data of attachment and malware-sample attributes (outside objects), read from an artifact's
+  // payload_bin: attribute uuid -> standard base64, as MISP's `data` carries it (for a malware-sample usually
+  // MISP's zip, which the hub's write path unwraps). The caller puts it in misp::AttributeInput::data.
+  std::map<std::string, std::string> attribute_data;
 };
 
 struct ImportResult {
