@@ -3,10 +3,6 @@
 #include <array>
 #include <cstdint>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 namespace bulwark::match {
 namespace {
 
@@ -88,22 +84,6 @@ bool JsonWalker::String(std::string_view* out, std::string& buffer) {
   const char* p = s_.data();
   const size_t n = s_.size();
   size_t i = pos_;
-#if defined(__SSE2__)
-  // Sixteen bytes per step while sixteen remain: most strings end inside the first block, without the byte loop's
-  // mispredicted exit.
-  const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), last_control = _mm_set1_epi8(0x1F);
-  while (i + 16 <= n) {
-    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-    const __m128i control = _mm_cmpeq_epi8(_mm_max_epu8(x, last_control), last_control);  // bytes <= 0x1F
-    const __m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)), control);
-    const auto mask = static_cast<uint32_t>(_mm_movemask_epi8(stop));
-    if (mask != 0) {
-      i += static_cast<size_t>(__builtin_ctz(mask));
-      break;
-    }
-    i += 16;
-  }
-#endif
   while (i + 4 <= n && ((JsonClass(p[i]) | JsonClass(p[i + 1]) | JsonClass(p[i + 2]) | JsonClass(p[i + 3])) &
                         kStringStop) == 0) {
     i += 4;
@@ -171,27 +151,6 @@ bool JsonWalker::String(std::string_view* out, std::string& buffer) {
 
 bool JsonWalker::SkipScalar() {
   const size_t start = pos_;
-#if defined(__SSE2__)
-  // Sixteen bytes per step while sixteen remain (numbers and literals are short: usually one step, no byte loop).
-  const char* p = s_.data();
-  while (pos_ + 16 <= s_.size()) {
-    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + pos_));
-    // Signed compares: bytes >= 0x80 are negative, never in a range.
-    const __m128i digit =
-        _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)), _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1)));
-    const __m128i lower =
-        _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('a' - 1)), _mm_cmplt_epi8(x, _mm_set1_epi8('z' + 1)));
-    const __m128i signs = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('-')), _mm_cmpeq_epi8(x, _mm_set1_epi8('+')));
-    const __m128i point = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('.')), _mm_cmpeq_epi8(x, _mm_set1_epi8('E')));
-    const __m128i scalar = _mm_or_si128(_mm_or_si128(digit, lower), _mm_or_si128(signs, point));
-    const auto stop = static_cast<uint32_t>(~_mm_movemask_epi8(scalar) & 0xFFFF);
-    if (stop != 0) {
-      pos_ += static_cast<size_t>(__builtin_ctz(stop));
-      break;
-    }
-    pos_ += 16;
-  }
-#endif
   while (pos_ < s_.size() && (JsonClass(s_[pos_]) & kScalar) != 0) ++pos_;
   if (pos_ < s_.size()) {
     char c = s_[pos_];

@@ -79,35 +79,38 @@ struct Run {
 
 // The run of domain characters that starts at b[start] (a domain character). Sixteen bytes at a time with SSE2
 // (baseline on x86-64) while sixteen bytes remain, then byte by byte: the end of a run is where a byte loop
-// mispredicts, once per token.
+// mispredicts, once per token. kWide = false: byte by byte throughout (the tests' oracle for the wide loop).
+template <bool kWide = true>
 inline Run DomainRun(const char* b, size_t start, size_t n) {
   Run r;
   size_t i = start;
 #if defined(__SSE2__)
-  const __m128i below_digits = _mm_set1_epi8('0' - 1), above_digits = _mm_set1_epi8('9' + 1);
-  const __m128i case_bit = _mm_set1_epi8(0x20);
-  const __m128i below_letters = _mm_set1_epi8('a' - 1), above_letters = _mm_set1_epi8('z' + 1);
-  const __m128i dash = _mm_set1_epi8('-'), underscore = _mm_set1_epi8('_'), dot = _mm_set1_epi8('.');
-  while (i + 16 <= n) {
-    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + i));
-    // Signed compares: bytes >= 0x80 are negative, so never digits or letters.
-    const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(x, below_digits), _mm_cmplt_epi8(x, above_digits));
-    const __m128i folded = _mm_or_si128(x, case_bit);
-    const __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(folded, below_letters), _mm_cmplt_epi8(folded, above_letters));
-    const __m128i dots = _mm_cmpeq_epi8(x, dot);
-    const __m128i punct = _mm_or_si128(_mm_cmpeq_epi8(x, dash), _mm_cmpeq_epi8(x, underscore));
-    const __m128i dom = _mm_or_si128(_mm_or_si128(digit, alpha), _mm_or_si128(dots, punct));
-    const auto stop = static_cast<uint32_t>(~_mm_movemask_epi8(dom) & 0xFFFF);
-    const uint32_t take = stop != 0 ? (1u << __builtin_ctz(stop)) - 1 : 0xFFFFu;
-    const auto alpha_bits = static_cast<uint32_t>(_mm_movemask_epi8(alpha)) & take;
-    r.has_dot |= (static_cast<uint32_t>(_mm_movemask_epi8(dots)) & take) != 0;
-    r.has_alpha |= alpha_bits != 0;
-    r.all_alpha &= alpha_bits == take;
-    if (stop != 0) {
-      r.end = i + static_cast<size_t>(__builtin_ctz(stop));
-      return r;
+  if constexpr (kWide) {
+    const __m128i below_digits = _mm_set1_epi8('0' - 1), above_digits = _mm_set1_epi8('9' + 1);
+    const __m128i case_bit = _mm_set1_epi8(0x20);
+    const __m128i below_letters = _mm_set1_epi8('a' - 1), above_letters = _mm_set1_epi8('z' + 1);
+    const __m128i dash = _mm_set1_epi8('-'), underscore = _mm_set1_epi8('_'), dot = _mm_set1_epi8('.');
+    while (i + 16 <= n) {
+      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + i));
+      // Signed compares: bytes >= 0x80 are negative, so never digits or letters.
+      const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(x, below_digits), _mm_cmplt_epi8(x, above_digits));
+      const __m128i folded = _mm_or_si128(x, case_bit);
+      const __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(folded, below_letters), _mm_cmplt_epi8(folded, above_letters));
+      const __m128i dots = _mm_cmpeq_epi8(x, dot);
+      const __m128i punct = _mm_or_si128(_mm_cmpeq_epi8(x, dash), _mm_cmpeq_epi8(x, underscore));
+      const __m128i dom = _mm_or_si128(_mm_or_si128(digit, alpha), _mm_or_si128(dots, punct));
+      const auto stop = static_cast<uint32_t>(~_mm_movemask_epi8(dom) & 0xFFFF);
+      const uint32_t take = stop != 0 ? (1u << __builtin_ctz(stop)) - 1 : 0xFFFFu;
+      const auto alpha_bits = static_cast<uint32_t>(_mm_movemask_epi8(alpha)) & take;
+      r.has_dot |= (static_cast<uint32_t>(_mm_movemask_epi8(dots)) & take) != 0;
+      r.has_alpha |= alpha_bits != 0;
+      r.all_alpha &= alpha_bits == take;
+      if (stop != 0) {
+        r.end = i + static_cast<size_t>(__builtin_ctz(stop));
+        return r;
+      }
+      i += 16;
     }
-    i += 16;
   }
 #endif
   for (; i < n; ++i) {
@@ -159,12 +162,10 @@ inline bool LooksLikeDomain(std::string_view s) {
   return true;
 }
 
-}  // namespace scan_detail
-
-// Scans `line`; offsets passed to the visitor are relative to the start of `line`.
-template <typename Visitor>
-void ScanText(std::string_view line, Visitor& visitor) {
-  using namespace scan_detail;
+// ScanText with its wide (SSE2) paths on or off: kWide = false is the byte-at-a-time scanner they replaced, the
+// tests' oracle (same tokens, same offsets).
+template <bool kWide, typename Visitor>
+void ScanTextRuns(std::string_view line, Visitor& visitor) {
   const char* b = line.data();
   const size_t n = line.size();
   size_t i = 0;
@@ -183,7 +184,7 @@ void ScanText(std::string_view line, Visitor& visitor) {
     }
     if (i >= n) break;
     const size_t start = i;
-    const Run r = DomainRun(b, start, n);
+    const Run r = DomainRun<kWide>(b, start, n);
     i = r.end;
     const size_t run_end = i;
     std::string_view run(b + start, run_end - start);
@@ -275,7 +276,7 @@ void ScanText(std::string_view line, Visitor& visitor) {
     if (!r.has_alpha) {
       uint32_t v4;
 #if defined(__SSE2__)
-      const bool ip = start + s + 16 <= n ? ParseIpv4Wide(tok.data(), tok.size(), &v4) : ParseIpv4(tok, &v4);
+      const bool ip = kWide && start + s + 16 <= n ? ParseIpv4Wide(tok.data(), tok.size(), &v4) : ParseIpv4(tok, &v4);
 #else
       const bool ip = ParseIpv4(tok, &v4);
 #endif
@@ -284,6 +285,14 @@ void ScanText(std::string_view line, Visitor& visitor) {
     }
     if (LooksLikeDomain(tok)) visitor.OnDomain(tok, start + s);
   }
+}
+
+}  // namespace scan_detail
+
+// Scans `line`; offsets passed to the visitor are relative to the start of `line`.
+template <typename Visitor>
+void ScanText(std::string_view line, Visitor& visitor) {
+  scan_detail::ScanTextRuns<true>(line, visitor);
 }
 
 }  // namespace bulwark::match

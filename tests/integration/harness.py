@@ -9,6 +9,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 import unittest
@@ -33,6 +34,22 @@ def read_testdata(*parts):
         raise unittest.SkipTest("missing test data %s" % os.path.join(*parts))
     with open(path, "rb") as f:
         return f.read()
+
+
+def check_stix_schemas(test, bundle):
+    """Validates a STIX bundle (a dict) against the OASIS JSON schemas in the shared test data, through
+    stix_schema_check.py; fails `test` with the checker's output, or skips it when the schemas are missing."""
+    if testdata("stix", "schemas") is None:
+        raise unittest.SkipTest("stix/schemas missing from the shared test data")
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(bundle, f)
+    try:
+        check = subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                             "stix_schema_check.py"), f.name],
+                               capture_output=True, text=True, timeout=300)
+    finally:
+        os.unlink(f.name)
+    test.assertEqual(check.returncode, 0, check.stdout + check.stderr)
 
 
 def wait_for(predicate, timeout=20.0, step=0.1):

@@ -8,14 +8,12 @@ import base64
 import json
 import os
 import subprocess
-import sys
 import tempfile
 import unittest
 
-from harness import BIN, Hub, testdata
+from harness import BIN, Hub, check_stix_schemas
 from test_attachments import unzip_sample
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 PDF = b"%PDF-1.7\n\x00\x01\xfe invoice for the election office"
 SAMPLE = b"MZ\x90\x00\x03 the dropper the invoice fetches \x00\xff"
 
@@ -66,18 +64,6 @@ class StixAttachmentsTest(unittest.TestCase):
         self.assertEqual(zipped["decryption_key"], "infected")
         self.assertEqual(unzip_sample(base64.b64decode(zipped["payload_bin"])), (SAMPLE, b"dropper.exe"))
 
-    def validate(self, bundle):
-        if testdata("stix", "schemas") is None:
-            self.skipTest("stix/schemas missing from the shared test data")
-        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-            json.dump(bundle, f)
-        try:
-            check = subprocess.run([sys.executable, os.path.join(HERE, "stix_schema_check.py"), f.name],
-                                   capture_output=True, text=True, timeout=300)
-        finally:
-            os.unlink(f.name)
-        self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
-
     def test_restsearch_leaves_data_out_unless_asked(self):
         for route in ("/events/restSearch", "/attributes/restSearch"):
             with self.subTest(route=route):
@@ -90,7 +76,7 @@ class StixAttachmentsTest(unittest.TestCase):
             with self.subTest(route=route):
                 bundle = self.export(route, withAttachments=True)
                 self.check_content(bundle)
-                self.validate(bundle)
+                check_stix_schemas(self, bundle)
 
     def test_cli_export_and_import_round_trip_the_data(self):
         tmp = tempfile.mkdtemp(prefix="bulwark-stix-attachments-")
