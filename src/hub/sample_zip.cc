@@ -47,7 +47,7 @@ class TraditionalCipher {
     for (char c : password) Update(static_cast<uint8_t>(c));
   }
   uint8_t Encrypt(uint8_t plain) {
-    const uint16_t t = static_cast<uint16_t>(k2_ | 2);
+    const uint32_t t = (k2_ | 2) & 0xffff;  // unsigned 32-bit: the 16-bit product would overflow int
     const auto out = static_cast<uint8_t>(plain ^ static_cast<uint8_t>((t * (t ^ 1)) >> 8));
     Update(plain);
     return out;
