@@ -1,5 +1,7 @@
 #include "feeds/feed_writer.h"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -8,6 +10,7 @@
 #include <boost/json.hpp>
 
 #include "common/crypto.h"
+#include "common/durable_file.h"
 #include "hub/sample_zip.h"
 
 namespace bulwark::feeds {
@@ -40,13 +43,15 @@ class AtomicFile {
     if (std::fwrite(s.data(), 1, s.size(), f_) != s.size()) return MakeError(ErrorCode::kInternal, "cannot write " + tmp_);
     return Ok();
   }
+  // Flushed and synced before the rename, and the directory after it: a feed file is whole or absent after a
+  // crash or power loss, never present but empty.
   Status Commit() {
-    const bool ok = std::fflush(f_) == 0;
+    const bool ok = std::fflush(f_) == 0 && fdatasync(fileno(f_)) == 0;
     const bool closed = std::fclose(f_) == 0;
     f_ = nullptr;
     if (!ok || !closed) return MakeError(ErrorCode::kInternal, "cannot write " + tmp_);
     if (std::rename(tmp_.c_str(), path_.c_str()) != 0) return MakeError(ErrorCode::kInternal, "cannot rename " + tmp_);
-    return Ok();
+    return SyncDirectory(std::filesystem::path(path_).parent_path().string());
   }
 
  private:
