@@ -22,27 +22,11 @@ Result<hub::SweepReport> SweepAttachments(App& app, const std::string& data_dir,
 }
 
 void AttachmentSweeper::Start() {
-  thread_ = std::thread([this] { Run(); });
+  thread_.Start(std::chrono::duration_cast<std::chrono::milliseconds>(interval_), PeriodicThread::First::kAtOnce,
+                [this] { SweepOnce(); });
 }
 
-void AttachmentSweeper::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-void AttachmentSweeper::Run() {
-  std::unique_lock<std::mutex> lock(mu_);
-  while (!stopping_) {
-    lock.unlock();
-    SweepOnce();
-    lock.lock();
-    wake_.wait_for(lock, interval_, [this] { return stopping_; });
-  }
-}
+void AttachmentSweeper::Stop() { thread_.Stop(); }
 
 void AttachmentSweeper::SweepOnce() {
   auto report = SweepAttachments(app_, data_dir_, hub::SweepMode::kRemove, grace_seconds_);

@@ -3,12 +3,10 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
-#include <thread>
 
 #include "cli/app.h"
+#include "common/periodic.h"
 #include "hub/attachment_store.h"
 
 namespace bulwark::cli {
@@ -31,17 +29,13 @@ class AttachmentSweeper {
   void Stop();
 
  private:
-  void Run();
   void SweepOnce();
 
   App& app_;
   const std::string data_dir_;
   const std::chrono::seconds interval_;
   const int64_t grace_seconds_;
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;  // guarded by mu_
-  std::thread thread_;
+  PeriodicThread thread_;
 };
 
 }  // namespace bulwark::cli

@@ -122,32 +122,16 @@ Status Matcher::PollOnce() {
   return Ok();
 }
 
-void Matcher::PollLoop() {
-  std::unique_lock<std::mutex> lock(poll_mu_);
-  while (!poll_stop_) {
-    poll_cv_.wait_for(lock, options_.poll_interval, [&] { return poll_stop_; });
-    if (poll_stop_) break;
-    lock.unlock();
-    (void)PollOnce();  // failures are counted; the last snapshot stays
-    if (options_.sink != nullptr) (void)options_.sink->Flush();  // kUnavailable leaves the rest queued
-    lock.lock();
-  }
-}
-
 void Matcher::StartPolling() {
-  if (poller_.joinable() || source_ == nullptr) return;
-  poll_stop_ = false;
-  poller_ = std::thread([this] { PollLoop(); });
+  if (source_ == nullptr) return;
+  poller_.Start(std::chrono::duration_cast<std::chrono::milliseconds>(options_.poll_interval),
+                PeriodicThread::First::kAfterInterval, [this] {
+                  (void)PollOnce();  // failures are counted; the last snapshot stays
+                  if (options_.sink != nullptr) (void)options_.sink->Flush();  // kUnavailable leaves the rest queued
+                });
 }
 
-void Matcher::StopPolling() {
-  {
-    std::lock_guard<std::mutex> lock(poll_mu_);
-    poll_stop_ = true;
-  }
-  poll_cv_.notify_all();
-  if (poller_.joinable()) poller_.join();
-}
+void Matcher::StopPolling() { poller_.Stop(); }
 
 void Matcher::Refresh(Stream& s) {
   uint64_t g = snapshot_.generation();

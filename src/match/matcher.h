@@ -20,11 +20,11 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <condition_variable>
 #include <mutex>
 #include <string>
 #include <thread>
 
+#include "common/periodic.h"
 #include "match/indicator.h"
 #include "match/indicator_set.h"
 #include "match/inputs.h"
@@ -113,7 +113,6 @@ class Matcher {
   void Refresh(Stream& s);
   Status FinishChunk(Stream& s);
   void AddErrors(const Stream& s);
-  void PollLoop();
 
   IndicatorSource* source_;
   MatcherOptions options_;
@@ -126,10 +125,7 @@ class Matcher {
   mutable std::mutex stats_mu_;
   MatchStats stats_;
 
-  std::mutex poll_mu_;
-  std::condition_variable poll_cv_;
-  bool poll_stop_ = false;
-  std::thread poller_;
+  PeriodicThread poller_;
 };
 
 }  // namespace bulwark::match
